@@ -1,0 +1,43 @@
+"""What one replication returns: key figures, a daily time series and, on request, events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["FigureSpec", "ReplicationResult"]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A key figure: its column name, unit and plain-language definition."""
+
+    name: str
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """The outcome of one replication.
+
+    Attributes:
+        replication: replication number (0-based); with the scenario seed it fixes every
+            random stream.
+        figures: key figure name -> value over the observation window (after warm-up);
+            NaN where a figure is undefined (e.g. no AAP users in the scenario). The
+            names and order are those of :func:`capacity.model.figure_catalogue`.
+        timeseries: one row per simulated day (end of day), columns ``day`` (int, 0-based),
+            ``date`` (ISO date string) and the daily measures (see
+            :func:`capacity.model.timeseries_columns`).
+        events: one row per user event when requested, else None; columns ``user``,
+            ``time_days``, ``date``, ``case_type``, ``stage``, ``event``, ``caseworker``.
+        warnings: messages for people (e.g. a team with no headcount that gets work).
+    """
+
+    replication: int
+    figures: dict[str, float]
+    timeseries: pd.DataFrame
+    events: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,138 @@
+"""Reading scenario files: TOML in, a validated :class:`Scenario` out, or one error that
+lists every problem with its dotted path, what was given and what is allowed."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from capacity.scenario.schema import Scenario
+
+__all__ = [
+    "BUNDLED_DIR",
+    "MAX_SCENARIO_BYTES",
+    "ScenarioError",
+    "bundled_scenarios",
+    "load_scenario",
+    "parse_scenario",
+    "resolve_scenario_path",
+    "scenario_to_toml",
+]
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "configs"
+"""Folder of the bundled scenarios shipped with the package."""
+
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file accepted, bytes (a scenario is a few kilobytes)."""
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used. ``problems`` lists each one as 'path: message'."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"invalid scenario {source}:\n{lines}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _format_errors(error: ValidationError) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = [str(part) for part in item["loc"]]
+        # Drop pydantic's union tag names (e.g. 'lognormal') from paths inside a
+        # distribution; the dist key itself says which one was meant.
+        path = ".".join(loc) or "(scenario)"
+        message = item["msg"].removeprefix("Value error, ")
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            problems.append(f"{path}: unknown key (not a field here)")
+        elif kind == "missing":
+            problems.append(f"{path}: required field is missing")
+        elif kind == "union_tag_invalid":
+            problems.append(
+                f"{path}: {message} (allowed dist: fixed, exponential, lognormal, gamma, "
+                "triangular, uniform, empirical)"
+            )
+        elif path == "(scenario)" and "; " in message:
+            problems.extend(message.split("; "))
+        else:
+            given = item.get("input")
+            suffix = "" if isinstance(given, dict) else f" (given {_short(given)})"
+            problems.append(f"{path}: {message}{suffix}")
+    return problems
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<data>") -> Scenario:
+    """Validate a scenario given as plain data (as read from TOML).
+
+    Raises :class:`ScenarioError` listing every problem at once.
+    """
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        raise ScenarioError(source, _format_errors(error)) from None
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """A file path as given, or the bundled scenario of that name (with or without .toml).
+
+    Raises :class:`ScenarioError` when neither exists.
+    """
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    bundled = BUNDLED_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    if path.parent == Path(".") and bundled.is_file():
+        return bundled
+    names = ", ".join(bundled_scenarios())
+    raise ScenarioError(
+        str(name_or_path), [f"no such file, and no bundled scenario of that name ({names})"]
+    )
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read and validate a scenario file (TOML, UTF-8), or a bundled scenario by name.
+
+    Raises :class:`ScenarioError` for a missing, unreadable, oversized, non-UTF-8 or
+    malformed file and for every invalid field.
+    """
+    path = resolve_scenario_path(name_or_path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(source, [f"cannot read file: {error.strerror}"]) from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            source, [f"file is {len(raw)} bytes; the limit is {MAX_SCENARIO_BYTES}"]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError(source, [f"not UTF-8 text (byte {error.start})"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(source, [f"not valid TOML: {error}"]) from None
+    return parse_scenario(data, source)
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the bundled scenarios, sorted."""
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.toml"))
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The resolved scenario (every default filled in) as TOML that loads back unchanged."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)

@@ -1,0 +1,220 @@
+"""Who does what: the teams in force under the chosen organisation, and the rules that
+tie streams, case types and teams together.
+
+This is pure data about a scenario (no simulation state), shared by validation and by
+the model so that both read the same routing.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from capacity.scenario.schema import TASKS, CaseType, Scenario, Team
+
+__all__ = [
+    "EffectiveTeam",
+    "cross_field_problems",
+    "effective_teams",
+    "needed_task_kinds",
+    "routing_warnings",
+    "team_for_task",
+]
+
+
+@dataclass(frozen=True)
+class EffectiveTeam:
+    """A team as it works under the organisation model.
+
+    ``members`` holds, per person, the name of the configured team they come from (which
+    sets their FTE, case-work share and absence). ``task_kinds`` is the set of
+    ``<case type>.<task>`` strings the team does.
+    """
+
+    name: str
+    members: tuple[str, ...]
+    task_kinds: frozenset[str]
+
+    @property
+    def case_types(self) -> frozenset[str]:
+        """Case types the team's portfolio covers (for the task-switching penalty)."""
+        return frozenset(kind.split(".", 1)[0] for kind in self.task_kinds)
+
+
+def needed_task_kinds(name: str, case_type: CaseType) -> list[str]:
+    """Task kinds the users of one case type can generate, in :data:`TASKS` order."""
+    stages = set(case_type.stages)
+    benefit_started = bool(stages & {"plan", "follow_up"})
+    needed = set()
+    if "reception" in stages:
+        needed.add("reception")
+    if "assessment" in stages:
+        needed.add("assessment")
+        if case_type.assessment.disability_share > 0:
+            needed.add("disability")
+    if "plan" in stages:
+        needed.add("plan")
+    if "follow_up" in stages:
+        needed.update({"follow_up", "renewal"})
+    if benefit_started and case_type.follow_up.exit_per_year.disability > 0:
+        needed.add("disability")
+    return [f"{name}.{task}" for task in TASKS if task in needed]
+
+
+def _matches(pattern: str, kind: str) -> bool:
+    return fnmatch.fnmatchcase(kind, pattern)
+
+
+def _configured_kinds(team: Team, all_kinds: list[str]) -> frozenset[str]:
+    return frozenset(k for k in all_kinds if any(_matches(p, k) for p in team.tasks))
+
+
+def _is_reception_only(team: Team) -> bool:
+    return all(p.endswith(".reception") for p in team.tasks)
+
+
+def effective_teams(scenario: Scenario) -> list[EffectiveTeam]:
+    """The teams in force, in configuration order, with the task kinds each one does.
+
+    Under ``generalist`` every team that does more than reception is merged into one team
+    named ``generalist`` that does every task kind not done by a reception-only team.
+    """
+    all_kinds = [
+        kind for name, ct in scenario.case_types.items() for kind in needed_task_kinds(name, ct)
+    ]
+    if scenario.organisation.model != "generalist":
+        return [
+            EffectiveTeam(name, (name,) * team.headcount, _configured_kinds(team, all_kinds))
+            for name, team in scenario.staff.items()
+        ]
+    teams: list[EffectiveTeam] = []
+    reception_kinds: set[str] = set()
+    members: list[str] = []
+    for name, team in scenario.staff.items():
+        if _is_reception_only(team):
+            kinds = _configured_kinds(team, all_kinds)
+            reception_kinds |= kinds
+            teams.append(EffectiveTeam(name, (name,) * team.headcount, kinds))
+        else:
+            members.extend([name] * team.headcount)
+    rest = frozenset(k for k in all_kinds if k not in reception_kinds)
+    if rest or members:
+        teams.append(EffectiveTeam("generalist", tuple(members), rest))
+    return teams
+
+
+def team_for_task(teams: list[EffectiveTeam], kind: str) -> EffectiveTeam | None:
+    """The first team (in configuration order) that does ``kind``, or None."""
+    for team in teams:
+        if kind in team.task_kinds:
+            return team
+    return None
+
+
+def cross_field_problems(scenario: Scenario) -> list[str]:
+    """Every rule that ties parts of the scenario together, as 'dotted.path: message'.
+
+    Checked: streams and initial groups name an existing case type and a stage of its
+    pathway; dates lie inside the horizon; team task patterns name real case types and
+    tasks; every task kind that users can generate is done by some team; the split_aap
+    layout. Returns an empty list when all hold.
+    """
+    problems: list[str] = []
+    run = scenario.run
+    case_names = sorted(scenario.case_types)
+
+    def in_horizon(path: str, date: object) -> None:
+        if not run.start_date <= date < run.end_date:  # type: ignore[operator]
+            problems.append(
+                f"{path}: date {date} is outside the horizon "
+                f"{run.start_date} .. {run.end_date} (exclusive)"
+            )
+
+    for sname, stream in scenario.streams.items():
+        base = f"streams.{sname}"
+        ct = scenario.case_types.get(stream.case_type)
+        if ct is None:
+            problems.append(
+                f"{base}.case_type: unknown case type '{stream.case_type}' "
+                f"(allowed: {', '.join(case_names)})"
+            )
+        elif stream.entry_stage is not None and stream.entry_stage not in ct.stages:
+            problems.append(
+                f"{base}.entry_stage: '{stream.entry_stage}' is not a stage of case type "
+                f"'{stream.case_type}' (allowed: {', '.join(ct.stages)})"
+            )
+        for i, change in enumerate(stream.rate_changes):
+            in_horizon(f"{base}.rate_changes.{i}.from_date", change.from_date)
+        for i, batch in enumerate(stream.batches):
+            in_horizon(f"{base}.batches.{i}.date", batch.date)
+
+    for i, group in enumerate(scenario.initial_state):
+        base = f"initial_state.{i}"
+        ct = scenario.case_types.get(group.case_type)
+        if ct is None:
+            problems.append(
+                f"{base}.case_type: unknown case type '{group.case_type}' "
+                f"(allowed: {', '.join(case_names)})"
+            )
+        elif group.stage not in ct.stages:
+            problems.append(
+                f"{base}.stage: '{group.stage}' is not a stage of case type "
+                f"'{group.case_type}' (allowed: {', '.join(ct.stages)})"
+            )
+
+    for tname, team in scenario.staff.items():
+        for j, pattern in enumerate(team.tasks):
+            head, dot, task = pattern.partition(".")
+            if not dot or task not in TASKS or (head != "*" and head not in scenario.case_types):
+                problems.append(
+                    f"staff.{tname}.tasks.{j}: '{pattern}' is not '<case type>.<task>' "
+                    f"(case types: *, {', '.join(case_names)}; tasks: {', '.join(TASKS)})"
+                )
+    if problems:
+        return problems
+
+    teams = effective_teams(scenario)
+    for name, ct in scenario.case_types.items():
+        for kind in needed_task_kinds(name, ct):
+            if team_for_task(teams, kind) is None:
+                problems.append(
+                    f"staff: no team does '{kind}', which users of case type '{name}' need "
+                    f"(add it to some team's tasks, e.g. '{kind}' or '*.{kind.split('.')[1]}')"
+                )
+
+    if scenario.organisation.model == "split_aap":
+        for name, ct in scenario.case_types.items():
+            if not ct.aap:
+                continue
+            kinds = dict.fromkeys(needed_task_kinds(name, ct))
+            assess = team_for_task(teams, f"{name}.assessment") if f"{name}.assessment" in kinds else None
+            plan = team_for_task(teams, f"{name}.plan") if f"{name}.plan" in kinds else None
+            follow = team_for_task(teams, f"{name}.follow_up") if f"{name}.follow_up" in kinds else None
+            if assess and plan and assess.name != plan.name:
+                problems.append(
+                    f"organisation.model: split_aap needs '{name}.assessment' and "
+                    f"'{name}.plan' in one team (given teams '{assess.name}' and '{plan.name}')"
+                )
+            if plan and follow and plan.name == follow.name:
+                problems.append(
+                    f"organisation.model: split_aap needs '{name}.follow_up' in another team "
+                    f"than '{name}.plan' (both are in team '{plan.name}')"
+                )
+    return problems
+
+
+def routing_warnings(scenario: Scenario) -> list[str]:
+    """Teams with no people that still receive work: the work will wait for ever."""
+    warnings = []
+    for team in effective_teams(scenario):
+        if not team.members and team.task_kinds:
+            routed = sorted(
+                k for k in team.task_kinds if team_for_task(effective_teams(scenario), k) is team
+            )
+            if routed:
+                warnings.append(
+                    f"team '{team.name}' has no headcount but is routed {', '.join(routed)}: "
+                    "that work will queue and never be done"
+                )
+    return warnings
+

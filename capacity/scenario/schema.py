@@ -1,0 +1,666 @@
+"""The scenario: one validated, immutable description of an office.
+
+A scenario file (TOML) maps one to one onto :class:`Scenario`. Time units are written
+in the field names (``_days``, ``_hours``, ``_per_week``, ``_per_year``). Defaults that
+come from the source study (Uni Rokkansenteret, Notat 12-2011, "Mot en spesialisert
+veilederrolle i Nav?", cited as "the study") or from published national figures say so;
+the others are stated assumptions.
+
+Vocabulary:
+
+* a **case type** (``aap``, ``job_seeker``, ...) is a kind of user with its own pathway
+  and work content;
+* a **stage** is one step of the pathway: ``reception``, ``assessment``, ``decision``,
+  ``plan``, ``follow_up`` (plus ``disability``, entered by a branch);
+* a **task kind** is ``<case type>.<task>`` where task is one of :data:`TASKS`; teams
+  list the task kinds they do, with ``*`` as a wildcard for the case type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from capacity.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
+
+__all__ = [
+    "EFFORT_GROUPS",
+    "STAGES",
+    "TASKS",
+    "Assessment",
+    "Batch",
+    "Calendar",
+    "CaseType",
+    "Decision",
+    "Disability",
+    "ExitHazards",
+    "FollowUp",
+    "InitialGroup",
+    "Organisation",
+    "Plan",
+    "RatePeriod",
+    "Reception",
+    "Run",
+    "Scenario",
+    "Stream",
+    "Team",
+]
+
+STAGES: tuple[str, ...] = ("reception", "assessment", "decision", "plan", "follow_up")
+"""The pathway's stages in their fixed order; a case type uses an ordered subset."""
+
+TASKS: tuple[str, ...] = (
+    "reception",
+    "disability",
+    "assessment",
+    "plan",
+    "renewal",
+    "follow_up",
+)
+"""Kinds of caseworker work. ``renewal`` renews an expiring activity plan; ``disability``
+prepares a permanent disability benefit case before it leaves for the back office."""
+
+EFFORT_GROUPS: tuple[str, ...] = (
+    "standard",
+    "situational",
+    "specially_adapted",
+    "permanently_adapted",
+)
+"""NAV's effort groups (innsatsgrupper), assigned by the follow-up decision."""
+
+EffortGroup = Literal["standard", "situational", "specially_adapted", "permanently_adapted"]
+StageName = Literal["reception", "assessment", "decision", "plan", "follow_up"]
+TaskName = Literal["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"{what} must sum to 1 (given {shares}, sum {total:g})")
+    return shares
+
+
+# --------------------------------------------------------------------------- run
+
+
+class Run(BaseModel):
+    """How long to simulate, from when, and how many replications."""
+
+    model_config = _STRICT
+    name: str = Field(
+        default="scenario",
+        pattern=r"^[A-Za-z0-9_\-]{1,64}$",
+        description="Scenario name, used as the results folder name (letters, digits, _ and -).",
+    )
+    description: str = Field(default="", max_length=2000, description="Free text for people.")
+    start_date: dt.date = Field(
+        default=dt.date(2010, 3, 1),
+        description="Date of simulated time 0 (midnight). Default: 1 March 2010, the day AAP "
+        "started and the three old benefits were converted (state budget 2011).",
+    )
+    horizon_days: int = Field(
+        default=487,
+        ge=1,
+        le=36_500,
+        description="Simulated days from start_date, 1..36500. Default 487: 1 March 2010 to "
+        "30 June 2011, the study's second interview round (spring 2011).",
+    )
+    warm_up_days: int = Field(
+        default=0,
+        ge=0,
+        description="Days at the start excluded from key figures, 0 <= warm_up_days < "
+        "horizon_days. In a scenario that starts from a real initial state the transient is "
+        "the answer; then warm-up only selects the observation window.",
+    )
+    seed: int = Field(
+        default=20110301, ge=0, le=2**63 - 1, description="Root seed of every random stream."
+    )
+    replications: int = Field(
+        default=10, ge=1, le=10_000, description="Independent replications, 1..10000."
+    )
+
+    @model_validator(mode="after")
+    def _warm_up_inside(self) -> Run:
+        if self.warm_up_days >= self.horizon_days:
+            raise ValueError(
+                f"warm_up_days ({self.warm_up_days}) must be less than horizon_days "
+                f"({self.horizon_days})"
+            )
+        return self
+
+    @property
+    def end_date(self) -> dt.date:
+        """The first date after the simulated horizon."""
+        return self.start_date + dt.timedelta(days=self.horizon_days)
+
+
+# ---------------------------------------------------------------------- calendar
+
+
+class Calendar(BaseModel):
+    """When caseworkers work.
+
+    Each working day a caseworker does case work from ``opening_hour`` for
+    ``hours_per_day * fte * case_work_share`` hours (see :class:`Team`); work that is not
+    finished by then resumes at the next working window (nothing is lost and no overtime
+    is recorded). ``always_open = true`` makes every hour of every day a working hour,
+    which reduces the office to a classical queueing network.
+    """
+
+    model_config = _STRICT
+    always_open: bool = Field(
+        default=False,
+        description="24/7 service: ignores the other calendar fields (for queueing checks).",
+    )
+    opening_hour: float = Field(
+        default=8.0, ge=0, lt=24, description="Hour of day work starts, 0 <= h < 24."
+    )
+    hours_per_day: float = Field(
+        default=7.5,
+        gt=0,
+        le=24,
+        description="Working hours in a full-time day, (0, 24]. Default 7.5: the Norwegian "
+        "state's 37.5-hour week.",
+    )
+    working_weekdays: list[Weekday] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        min_length=1,
+        description="Days of the week the office works.",
+    )
+    public_holidays: bool = Field(
+        default=True,
+        description="Close on Norwegian public holidays (the `holidays` package, Norway).",
+    )
+    summer_weeks: list[int] = Field(
+        default_factory=lambda: [28, 29, 30, 31],
+        description="ISO week numbers (1..53) with reduced staffing for summer holidays. "
+        "Default weeks 28-31: the common July holiday (assumption).",
+    )
+    summer_staffing_share: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Share of each team on duty in a summer week, 0..1; who is away rotates "
+        "by caseworker so the share holds every week. Default 0.6 (assumption: three "
+        "weeks' leave in a four-week period for most staff).",
+    )
+
+    @field_validator("summer_weeks")
+    @classmethod
+    def _weeks(cls, weeks: list[int]) -> list[int]:
+        bad = [w for w in weeks if not 1 <= w <= 53]
+        if bad:
+            raise ValueError(f"ISO weeks must be 1..53 (given {bad})")
+        return weeks
+
+
+# ----------------------------------------------------------------------- stages
+
+
+class Reception(BaseModel):
+    """Reception (mottak): a short contact with a reception host at the front desk."""
+
+    model_config = _STRICT
+    work_hours: Distribution = Field(
+        default=Exponential(mean=0.25),
+        description="Reception host time per user, hours. Default exponential, mean 0.25 "
+        "(assumption: a short front-desk contact).",
+    )
+
+
+class Assessment(BaseModel):
+    """Work ability assessment (arbeidsevnevurdering): meetings with waits outside the office.
+
+    Order: the first meeting; then the doctor's statement and the self-assessment form,
+    which are awaited in parallel; then the remaining meetings, each ``days_between_meetings``
+    after the previous one ended.
+    """
+
+    model_config = _STRICT
+    meetings: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Caseworker meetings, 1..20. Default 3: 'a couple, three conversations "
+        "to get them clarified' (the study).",
+    )
+    work_hours_per_meeting: Distribution = Field(
+        default=Lognormal(mean=2.0, cv=0.5),
+        description="Caseworker hours per meeting, including preparation and writing up. "
+        "Default lognormal mean 2.0, cv 0.5 (assumption).",
+    )
+    days_between_meetings: Distribution = Field(
+        default=Fixed(value=7.0),
+        description="Days from one meeting's end until the next may be held (booking).",
+    )
+    doctor_statement_days: Distribution = Field(
+        default=Fixed(value=0.0),
+        description="Days waiting for the doctor's statement after the first meeting.",
+    )
+    self_assessment_days: Distribution = Field(
+        default=Fixed(value=0.0),
+        description="Days waiting for the self-assessment form ('Egenvurdering') after the "
+        "first meeting.",
+    )
+    disability_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of assessed users sent straight to a disability benefit case.",
+    )
+
+
+class Decision(BaseModel):
+    """Decision on the claim in the back office (NAV forvaltning): an external delay."""
+
+    model_config = _STRICT
+    delay_days: Distribution = Field(
+        default=Fixed(value=0.0),
+        description="Back-office processing delay in days.",
+    )
+    capacity_per_week: float | None = Field(
+        default=None,
+        gt=0,
+        le=1e5,
+        description="Decisions the back office can make per week (a single first-come "
+        "first-served server); none means unlimited.",
+    )
+    rejection_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of decisions that reject the claim; the user then leaves.",
+    )
+
+
+class Plan(BaseModel):
+    """Activity plan (aktivitetsplan): made after a positive decision; expires; renewed."""
+
+    model_config = _STRICT
+    work_hours: Distribution = Field(
+        default=Lognormal(mean=3.0, cv=0.5),
+        description="Caseworker hours to make a plan with the user (assumption).",
+    )
+    validity_days: float = Field(
+        default=365.0,
+        gt=0,
+        le=3650,
+        description="Days a plan stays valid. Default 365 (the study: plans ran 'to new year' "
+        "and then needed renewal).",
+    )
+    renewal_work_hours: Distribution = Field(
+        default=Lognormal(mean=1.5, cv=0.5),
+        description="Caseworker hours to renew an expiring plan (assumption).",
+    )
+    renewal_lead_days: float = Field(
+        default=30.0,
+        ge=0,
+        le=365,
+        description="Days before expiry that renewal work becomes available.",
+    )
+
+
+class ExitHazards(BaseModel):
+    """Rates (per year) at which users leave, as competing exponential risks."""
+
+    model_config = _STRICT
+    work: float = Field(default=0.0, ge=0, le=100, description="To work, per year.")
+    disability: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="To permanent disability benefit, per year; the office then prepares a "
+        "disability case.",
+    )
+    sanction: float = Field(
+        default=0.0,
+        ge=0,
+        le=100,
+        description="Benefit stopped for breaking the plan, per year; applies only while the "
+        "user has a valid plan (there is nothing to break without one).",
+    )
+    other: float = Field(default=0.0, ge=0, le=100, description="Other exits, per year.")
+
+    @property
+    def total_per_year(self) -> float:
+        """Sum of the four hazards, per year."""
+        return self.work + self.disability + self.sanction + self.other
+
+
+class FollowUp(BaseModel):
+    """Follow-up (oppfølging): contacts, employment status cards, exits."""
+
+    model_config = _STRICT
+    contact_interval_days: dict[EffortGroup, float] = Field(
+        default_factory=lambda: {
+            "standard": 180.0,
+            "situational": 120.0,
+            "specially_adapted": 90.0,
+            "permanently_adapted": 365.0,
+        },
+        description="Days from one follow-up contact to the next, per effort group "
+        "(assumption; the study: 'at minimum meet them once a year').",
+    )
+    contact_work_hours: Distribution = Field(
+        default=Lognormal(mean=1.0, cv=0.6),
+        description="Caseworker hours per follow-up contact (assumption).",
+    )
+    booking_lead_days: float = Field(
+        default=14.0,
+        ge=0,
+        le=365,
+        description="Days before its due date that a contact can be held.",
+    )
+    meldekort_interval_days: float = Field(
+        default=14.0,
+        gt=0,
+        le=365,
+        description="Days between employment status cards. Default 14 (NAV's case-system "
+        "code: periods of 14 days starting on a Monday).",
+    )
+    meldekort_extra_contact_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of cards that flag the user for an extra contact, 0..1 (the "
+        "study: cards 'pick out users to contact outside the fixed times').",
+    )
+    extra_contact_deadline_days: float = Field(
+        default=14.0, gt=0, le=365, description="Days to hold an extra contact before overdue."
+    )
+    exit_per_year: ExitHazards = Field(
+        default_factory=ExitHazards, description="Exit hazards while in follow-up."
+    )
+    close_follow_up_work_multiplier: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Factor on the hazard to work while a user is followed closely (valid "
+        "plan and no overdue contact). Stated assumption, in the direction of the studies "
+        "in which more caseworker time per user gave more meetings and shorter spells "
+        "(Germany 2016, Austria 2023, Denmark 2019).",
+    )
+    max_period_days: float | None = Field(
+        default=None,
+        gt=0,
+        le=36_500,
+        description="Longest benefit period in days from its start, then exit 'max_period'; "
+        "none for no limit. AAP: 1461 days (4 years, 2010 rules; Prop. 74 L 2016-2017).",
+    )
+
+
+class Disability(BaseModel):
+    """Preparing a permanent disability benefit case before it leaves the office."""
+
+    model_config = _STRICT
+    work_hours: Distribution = Field(
+        default=Lognormal(mean=4.0, cv=0.5),
+        description="Caseworker hours to prepare one disability case (assumption).",
+    )
+
+
+class CaseType(BaseModel):
+    """A kind of user (AAP, job seeker, ...): pathway and work content of each stage.
+
+    ``stages`` is an ordered subset of :data:`STAGES`; users run through them and leave
+    after the last one (or earlier by rejection or an exit hazard).
+    """
+
+    model_config = _STRICT
+    label: str = Field(default="", max_length=200, description="Name for people.")
+    aap: bool = Field(
+        default=False,
+        description="Users of this type receive work assessment allowance (AAP) from the "
+        "positive decision on (or from entry past the decision): they count in the AAP "
+        "figures.",
+    )
+    stages: list[StageName] = Field(
+        default_factory=lambda: list(STAGES),
+        min_length=1,
+        description="Stages in pathway order, a subset of reception, assessment, decision, "
+        "plan, follow_up.",
+    )
+    reception: Reception = Field(default_factory=Reception)
+    assessment: Assessment = Field(default_factory=Assessment)
+    decision: Decision = Field(default_factory=Decision)
+    plan: Plan = Field(default_factory=Plan)
+    follow_up: FollowUp = Field(default_factory=FollowUp)
+    disability: Disability = Field(default_factory=Disability)
+
+    @field_validator("stages")
+    @classmethod
+    def _ordered_subset(cls, stages: list[str]) -> list[str]:
+        if len(set(stages)) != len(stages) or stages != sorted(stages, key=STAGES.index):
+            raise ValueError(
+                f"stages must be distinct and in pathway order {list(STAGES)} (given {stages})"
+            )
+        return stages
+
+
+# ----------------------------------------------------------------------- arrivals
+
+
+class RatePeriod(BaseModel):
+    """From ``from_date`` on, arrivals come at ``rate_per_week``."""
+
+    model_config = _STRICT
+    from_date: dt.date = Field(description="First date of the period.")
+    rate_per_week: float = Field(ge=0, le=1e5, description="Arrivals per week, >= 0.")
+
+
+class Batch(BaseModel):
+    """A one-off group of users arriving together on ``date``."""
+
+    model_config = _STRICT
+    date: dt.date = Field(description="Arrival date (users arrive at midnight).")
+    users: int = Field(ge=0, le=1_000_000, description="Number of users.")
+
+
+class Stream(BaseModel):
+    """An arrival stream: a Poisson process with a piecewise-constant rate, plus batches."""
+
+    model_config = _STRICT
+    case_type: str = Field(description="Name of a case type in [case_types].")
+    entry_stage: StageName | None = Field(
+        default=None, description="Stage where users enter; default the case type's first."
+    )
+    rate_per_week: float = Field(
+        default=0.0, ge=0, le=1e5, description="Arrivals per week before any rate_changes."
+    )
+    rate_changes: list[RatePeriod] = Field(
+        default_factory=list,
+        description="Dated changes of the rate, in date order (piecewise constant).",
+    )
+    batches: list[Batch] = Field(default_factory=list, description="One-off arrivals.")
+    effort_group_shares: dict[EffortGroup, float] = Field(
+        default_factory=lambda: {"specially_adapted": 1.0},
+        description="Share of users in each effort group; must sum to 1.",
+    )
+
+    @field_validator("effort_group_shares")
+    @classmethod
+    def _sum_to_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in shares.values()):
+            raise ValueError(f"shares must be >= 0 (given {shares})")
+        return _check_shares(shares, "effort_group_shares")
+
+    @field_validator("rate_changes")
+    @classmethod
+    def _in_order(cls, changes: list[RatePeriod]) -> list[RatePeriod]:
+        dates = [c.from_date for c in changes]
+        if dates != sorted(dates) or len(set(dates)) != len(dates):
+            raise ValueError("rate_changes must have distinct from_date values in date order")
+        return changes
+
+
+class InitialGroup(BaseModel):
+    """Users already in the office at time 0 (for example the recipients converted to AAP
+    on 1 March 2010, who enter needing an activity plan)."""
+
+    model_config = _STRICT
+    case_type: str = Field(description="Name of a case type in [case_types].")
+    stage: StageName = Field(description="Stage the users are in at time 0.")
+    users: int = Field(ge=0, le=1_000_000, description="Number of users.")
+    age_in_stage_days: Distribution = Field(
+        default=Fixed(value=0.0),
+        description="How long each user has already been in the stage, days. In follow-up "
+        "this is the age of their plan and of their last contact.",
+    )
+    benefit_elapsed_days: Distribution = Field(
+        default=Fixed(value=0.0),
+        description="Days of the maximum benefit period already used at time 0.",
+    )
+    effort_group_shares: dict[EffortGroup, float] = Field(
+        default_factory=lambda: {"specially_adapted": 1.0},
+        description="Share of users in each effort group; must sum to 1.",
+    )
+
+    @field_validator("effort_group_shares")
+    @classmethod
+    def _sum_to_one(cls, shares: dict[str, float]) -> dict[str, float]:
+        if any(v < 0 for v in shares.values()):
+            raise ValueError(f"shares must be >= 0 (given {shares})")
+        return _check_shares(shares, "effort_group_shares")
+
+
+# -------------------------------------------------------------------- staff, org
+
+
+class Team(BaseModel):
+    """A team of caseworkers (or reception hosts) doing the listed task kinds."""
+
+    model_config = _STRICT
+    headcount: int = Field(ge=0, le=10_000, description="People in the team, >= 0.")
+    fte: float = Field(
+        default=1.0, gt=0, le=1, description="Full-time equivalent per person, (0, 1]."
+    )
+    tasks: list[str] = Field(
+        min_length=1,
+        description="Task kinds '<case type>.<task>' the team does; '*' matches any case "
+        "type (e.g. '*.reception', 'aap.follow_up').",
+    )
+    case_work_share: float = Field(
+        default=0.6,
+        gt=0,
+        le=1,
+        description="Share of working time available for case work, (0, 1]. Default 0.6: "
+        "about 60 % of working hours is case work (Office of the Auditor General, "
+        "Dokument 3:10 (2011-2012)).",
+    )
+    absence_share: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Long-run share of working days a person is absent (illness etc.), "
+        "[0, 1).",
+    )
+    absence_spell_days: float = Field(
+        default=5.0, ge=1, le=365, description="Mean length of an absence spell, working days."
+    )
+
+
+class Organisation(BaseModel):
+    """How work is divided between caseworkers (the lever managers pull).
+
+    * ``generalist``: every caseworker outside reception-only teams does every task; a
+      user keeps one caseworker from the first meeting to exit. Teams' ``tasks`` lists
+      are ignored except for reception-only teams.
+    * ``specialised``: each team does the tasks it lists; a user moving to another team
+      is handed over.
+    * ``split_aap``: as specialised, and for AAP case types assessment and plan must be in
+      one team and follow-up in another (common in 2011, the study).
+
+    Either way, service time is multiplied by ``1 + task_switching_penalty * (n - 1)``
+    where n is the number of case types the caseworker's portfolio covers, and a hand-off
+    between teams adds ``handoff_hours`` of work to the receiving team's first task.
+    """
+
+    model_config = _STRICT
+    model: Literal["generalist", "specialised", "split_aap"] = Field(
+        default="split_aap", description="generalist, specialised or split_aap."
+    )
+    task_switching_penalty: float = Field(
+        default=0.05,
+        ge=0,
+        le=2,
+        description="Extra share of service time per case type beyond the first in a "
+        "portfolio. Stated assumption for the relearning cost the study describes.",
+    )
+    handoff_hours: float = Field(
+        default=0.5,
+        ge=0,
+        le=40,
+        description="Coordination hours added when a user is handed to another team "
+        "(assumption).",
+    )
+    priority: list[TaskName] = Field(
+        default_factory=lambda: list(TASKS),
+        description="Order in which a free caseworker picks task kinds; every task must be "
+        "listed once. Default: reception, disability, assessment, plan, renewal, "
+        "follow_up (new claims first). Within a kind: first released, first served; "
+        "then the caseworker's own users before the team's shared queue.",
+    )
+    overdue_first: bool = Field(
+        default=False,
+        description="Take overdue follow-up contacts and plan renewals before anything else.",
+    )
+    caseload_cap: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="Most users one caseworker may hold; a user who needs a new caseworker "
+        "waits while everyone is at the cap. None: no cap.",
+    )
+
+    @field_validator("priority")
+    @classmethod
+    def _complete(cls, order: list[str]) -> list[str]:
+        if sorted(order) != sorted(TASKS):
+            raise ValueError(f"priority must list each of {list(TASKS)} once (given {order})")
+        return order
+
+
+# ---------------------------------------------------------------------- scenario
+
+
+class Scenario(BaseModel):
+    """A whole office: run settings, calendar, case types, arrivals, staff, organisation."""
+
+    model_config = _STRICT
+    run: Run = Field(default_factory=Run)
+    calendar: Calendar = Field(default_factory=Calendar)
+    case_types: dict[str, CaseType] = Field(
+        min_length=1, description="Case types by name (letters, digits, _)."
+    )
+    streams: dict[str, Stream] = Field(
+        default_factory=dict, description="Arrival streams by name."
+    )
+    initial_state: list[InitialGroup] = Field(
+        default_factory=list, description="Users in the office at time 0."
+    )
+    staff: dict[str, Team] = Field(min_length=1, description="Teams by name.")
+    organisation: Organisation = Field(default_factory=Organisation)
+
+    @field_validator("case_types", "streams", "staff")
+    @classmethod
+    def _names(cls, named: dict[str, object]) -> dict[str, object]:
+        import re
+
+        bad = [k for k in named if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", k)]
+        if bad:
+            raise ValueError(f"names must be lower-case letters, digits and _ (given {bad})")
+        return named
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Scenario:
+        from capacity.scenario.routing import cross_field_problems
+
+        problems = cross_field_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
