@@ -2,10 +2,25 @@
 
 The flow is scenario (validated input) -> model (SimPy processes, one replication) ->
 experiment (replications) -> outputs (tables, files) -> interfaces (CLI).
+
+``capacity.run(scenario, ...)`` is :func:`capacity.experiment.run_experiment`.
 """
 
+from capacity.experiment import ExperimentResult, run_experiment
+from capacity.outputs import write_results
 from capacity.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "load_scenario"]
+run = run_experiment
+
+__all__ = [
+    "ExperimentResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "run",
+    "run_experiment",
+    "write_results",
+]

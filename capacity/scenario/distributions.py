@@ -42,8 +42,12 @@ class Fixed(BaseModel):
         return self.value
 
     def sample(self, rng: np.random.Generator) -> float:
-        """Return ``value``; draws nothing from ``rng`` so that streams stay aligned."""
+        """Return ``value``; draws nothing from ``rng``."""
         return self.value
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,); draws nothing from ``rng``."""
+        return np.full(n, self.value)
 
 
 class Exponential(BaseModel):
@@ -56,6 +60,10 @@ class Exponential(BaseModel):
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
         return float(rng.exponential(self.mean))
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
+        return rng.exponential(self.mean, n)
 
 
 class Lognormal(BaseModel):
@@ -72,9 +80,13 @@ class Lognormal(BaseModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
         sigma2 = math.log1p(self.cv**2)
         mu = math.log(self.mean) - sigma2 / 2
-        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+        return rng.lognormal(mu, math.sqrt(sigma2), n)
 
 
 class Gamma(BaseModel):
@@ -90,7 +102,11 @@ class Gamma(BaseModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
-        return float(rng.gamma(1.0 / self.cv**2, self.mean * self.cv**2))
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
+        return rng.gamma(1.0 / self.cv**2, self.mean * self.cv**2, n)
 
 
 class Triangular(BaseModel):
@@ -118,7 +134,11 @@ class Triangular(BaseModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
-        return float(rng.triangular(self.low, self.mode, self.high))
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
+        return rng.triangular(self.low, self.mode, self.high, n)
 
 
 class Uniform(BaseModel):
@@ -142,7 +162,11 @@ class Uniform(BaseModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
-        return float(rng.uniform(self.low, self.high))
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
+        return rng.uniform(self.low, self.high, n)
 
 
 class Empirical(BaseModel):
@@ -183,8 +207,12 @@ class Empirical(BaseModel):
 
     def sample(self, rng: np.random.Generator) -> float:
         """One draw from ``rng``."""
-        index = int(rng.choice(len(self.values), p=self._probabilities()))
-        return float(self.values[index])
+        return float(self.sample_many(rng, 1)[0])
+
+    def sample_many(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws as a float array of shape (n,)."""
+        index = rng.choice(len(self.values), size=n, p=self._probabilities())
+        return np.asarray(self.values, dtype=float)[index]
 
 
 Distribution = Annotated[

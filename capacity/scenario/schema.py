@@ -190,6 +190,15 @@ class Calendar(BaseModel):
         "weeks' leave in a four-week period for most staff).",
     )
 
+    @model_validator(mode="after")
+    def _day_fits(self) -> Calendar:
+        if not self.always_open and self.opening_hour + self.hours_per_day > 24:
+            raise ValueError(
+                f"opening_hour + hours_per_day must be <= 24 (given {self.opening_hour} + "
+                f"{self.hours_per_day}): a working day may not run past midnight"
+            )
+        return self
+
     @field_validator("summer_weeks")
     @classmethod
     def _weeks(cls, weeks: list[int]) -> list[int]:
@@ -346,6 +355,17 @@ class FollowUp(BaseModel):
         description="Days from one follow-up contact to the next, per effort group "
         "(assumption; the study: 'at minimum meet them once a year').",
     )
+    @field_validator("contact_interval_days")
+    @classmethod
+    def _all_groups(cls, intervals: dict[str, float]) -> dict[str, float]:
+        missing = [g for g in EFFORT_GROUPS if g not in intervals]
+        if missing:
+            raise ValueError(f"needs an interval for every effort group (missing {missing})")
+        bad = {g: v for g, v in intervals.items() if not 0 < v <= 3650}
+        if bad:
+            raise ValueError(f"intervals must be in (0, 3650] days (given {bad})")
+        return intervals
+
     contact_work_hours: Distribution = Field(
         default=Lognormal(mean=1.0, cv=0.6),
         description="Caseworker hours per follow-up contact (assumption).",

@@ -1,0 +1,180 @@
+"""Run the replications of a scenario and combine them into tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import pandas as pd
+
+from capacity.experiment.statistics import confidence_interval
+from capacity.model import figure_catalogue, run_replication
+from capacity.model.result import ReplicationResult
+from capacity.scenario import Scenario
+
+__all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "run_experiment"]
+
+SUMMARY_COLUMNS: tuple[str, ...] = ("name", "unit", "mean", "ci_low", "ci_high", "replications")
+"""Columns of :attr:`ExperimentResult.summary`, in order."""
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """All replications of one scenario, combined.
+
+    Attributes:
+        summary: one row per key figure in :func:`capacity.model.figure_catalogue` order;
+            columns ``name``, ``unit``, ``mean``, ``ci_low``, ``ci_high`` (95 % Student-t
+            interval, in the figure's unit; NaN with fewer than two values) and
+            ``replications`` (how many replications gave the figure a value, i.e. were
+            not NaN).
+        timeseries: every replication's daily time series stacked in replication order;
+            columns ``replication``, ``day``, ``date`` and the daily measures.
+        events: every replication's events stacked in replication order with a leading
+            ``replication`` column, or None when events were not recorded.
+        figures: one row per replication; column ``replication`` and then one column per
+            key figure (catalogue order).
+        warnings: messages for people from all replications, each once, first seen first.
+        replications: number of replications run.
+        started_at: when the run started (UTC), or None if unknown.
+        finished_at: when the last replication finished (UTC), or None if unknown.
+        wall_seconds: elapsed wall-clock time of the run, seconds, or NaN if unknown.
+    """
+
+    summary: pd.DataFrame
+    timeseries: pd.DataFrame
+    events: pd.DataFrame | None
+    figures: pd.DataFrame
+    warnings: tuple[str, ...]
+    replications: int
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    wall_seconds: float = math.nan
+
+
+def _collect(
+    scenario: Scenario,
+    count: int,
+    record_events: bool,
+    workers: int,
+    progress: ProgressCallback | None,
+) -> list[ReplicationResult]:
+    results: list[ReplicationResult] = []
+
+    def finished(result: ReplicationResult) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(len(results), count)
+
+    if workers == 1:
+        for replication in range(count):
+            finished(run_replication(scenario, replication, record_events))
+        return results
+    executor = ProcessPoolExecutor(max_workers=min(workers, count))
+    try:
+        futures = [
+            executor.submit(run_replication, scenario, replication, record_events)
+            for replication in range(count)
+        ]
+        for future in as_completed(futures):
+            finished(future.result())
+    except BaseException:
+        # On Ctrl-C or a failed replication, drop the queued replications instead of
+        # running them all before the error reaches the caller.
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+    return results
+
+
+def _summary(scenario: Scenario, figures: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for spec in figure_catalogue(scenario):
+        values = figures[spec.name] if spec.name in figures else pd.Series(dtype=float)
+        mean, low, high = confidence_interval(values.to_numpy(dtype=float))
+        rows.append((spec.name, spec.unit, mean, low, high, int(values.notna().sum())))
+    return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+
+
+def _figures_table(scenario: Scenario, results: list[ReplicationResult]) -> pd.DataFrame:
+    names = [spec.name for spec in figure_catalogue(scenario)]
+    # A figure the model reports beyond the catalogue is kept, after the catalogued ones.
+    for result in results:
+        names += [name for name in result.figures if name not in names]
+    rows = [
+        [result.replication] + [result.figures.get(name, math.nan) for name in names]
+        for result in results
+    ]
+    table = pd.DataFrame(rows, columns=["replication", *names])
+    return table.astype({name: float for name in names})
+
+
+def _stack(frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
+    tagged = [frame.assign(replication=replication) for replication, frame in frames]
+    stacked = pd.concat(tagged, ignore_index=True)
+    columns = ["replication", *[c for c in stacked.columns if c != "replication"]]
+    return stacked[columns]
+
+
+def run_experiment(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    workers: int = 1,
+    record_events: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ExperimentResult:
+    """Run replications ``0 .. n-1`` of ``scenario`` and combine their results.
+
+    Each replication is :func:`capacity.model.run_replication`, deterministic given the
+    scenario (its seed) and the replication number, so the result does not depend on
+    ``workers``: results are put in replication order before they are combined.
+
+    Args:
+        scenario: a validated scenario.
+        replications: number of replications; default ``scenario.run.replications``.
+        workers: processes to run replications in; 1 runs them one after the other in
+            this process.
+        record_events: also collect every user event (large for long horizons).
+        progress: called as ``progress(done, total)`` after each replication finishes.
+
+    Returns:
+        An :class:`ExperimentResult`.
+
+    Raises:
+        ValueError: ``replications`` or ``workers`` is less than 1.
+    """
+    count = scenario.run.replications if replications is None else replications
+    if count < 1:
+        raise ValueError(f"replications must be at least 1 (given {count})")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1 (given {workers})")
+
+    started_at = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    results = _collect(scenario, count, record_events, workers, progress)
+    results.sort(key=lambda r: r.replication)
+    wall_seconds = time.perf_counter() - clock
+    finished_at = dt.datetime.now(dt.UTC)
+
+    figures = _figures_table(scenario, results)
+    recorded = [(r.replication, r.events) for r in results if r.events is not None]
+    events = _stack(recorded) if record_events and recorded else None
+    warnings = tuple(dict.fromkeys(w for r in results for w in r.warnings))
+    return ExperimentResult(
+        summary=_summary(scenario, figures),
+        timeseries=_stack([(r.replication, r.timeseries) for r in results]),
+        events=events,
+        figures=figures,
+        warnings=warnings,
+        replications=count,
+        started_at=started_at,
+        finished_at=finished_at,
+        wall_seconds=wall_seconds,
+    )

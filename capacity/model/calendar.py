@@ -1,0 +1,131 @@
+"""Working time: when each caseworker can do case work.
+
+The clock is in hours since midnight of ``run.start_date`` (time 0). On a day a
+caseworker is on duty, case work runs from ``opening_hour`` for ``hours_per_day * fte *
+case_work_share`` hours, as one window; outside windows nobody works. Days are closed on
+weekdays not worked, on Norwegian public holidays, during a person's absence spells,
+and, in summer weeks, for the part of each team on leave (who is away rotates by person
+so that ``summer_staffing_share`` of the team is on duty each week). With
+``always_open`` every day is one 24-hour window and holidays and summer do not apply.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+
+import holidays
+import numpy as np
+
+from capacity.scenario.schema import Calendar, Run, Team
+
+__all__ = ["DutyCalendar", "office_open_days"]
+
+HOURS_PER_DAY = 24.0
+EPS = 1e-9
+"""Hours: a time this close to the end of a window counts as past it (guards rounding)."""
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def office_open_days(calendar: Calendar, run: Run, days: int) -> np.ndarray:
+    """Boolean array of shape (days,): is the office open on day d (before absence)?"""
+    if calendar.always_open:
+        return np.ones(days, dtype=bool)
+    worked = {_WEEKDAYS.index(w) for w in calendar.working_weekdays}
+    closed: set[dt.date] = set()
+    if calendar.public_holidays:
+        years = range(run.start_date.year, (run.start_date + dt.timedelta(days)).year + 1)
+        closed = set(holidays.Norway(years=years, include_sundays=False))
+    open_days = np.zeros(days, dtype=bool)
+    for d in range(days):
+        date = run.start_date + dt.timedelta(days=d)
+        open_days[d] = date.weekday() in worked and date not in closed
+    return open_days
+
+
+def _summer_duty(calendar: Calendar, run: Run, days: int, index: int, size: int) -> np.ndarray:
+    on = np.ones(days, dtype=bool)
+    if calendar.always_open or not calendar.summer_weeks or size == 0:
+        return on
+    on_duty_count = round(calendar.summer_staffing_share * size)
+    weeks = set(calendar.summer_weeks)
+    for d in range(days):
+        week = (run.start_date + dt.timedelta(days=d)).isocalendar().week
+        if week in weeks:
+            on[d] = (index + week) % size < on_duty_count
+    return on
+
+
+def _absence(team: Team, days: int, rng: np.random.Generator) -> np.ndarray:
+    """Absent days as a two-state Markov chain with the team's long-run absence share and
+    mean spell length (geometric spells)."""
+    absent = np.zeros(days, dtype=bool)
+    share = team.absence_share
+    if share <= 0:
+        return absent
+    p_end = 1.0 / team.absence_spell_days
+    p_start = min(1.0, share * p_end / (1.0 - share))
+    u = rng.random(days)
+    state = bool(rng.random() < share)
+    for d in range(days):
+        absent[d] = state
+        state = (u[d] >= p_end) if state else (u[d] < p_start)
+    return absent
+
+
+class DutyCalendar:
+    """The case-work windows of one caseworker over the horizon.
+
+    Args:
+        calendar, run: scenario settings.
+        team: the configured team the person comes from (FTE, case-work share, absence).
+        open_days: from :func:`office_open_days`, shape (days,).
+        index, team_size: the person's position in their team and the team's size (for
+            the summer rotation).
+        rng: the person's absence stream.
+    """
+
+    __slots__ = ("_ends", "_starts", "day_hours")
+
+    def __init__(
+        self,
+        calendar: Calendar,
+        run: Run,
+        team: Team,
+        open_days: np.ndarray,
+        index: int,
+        team_size: int,
+        rng: np.random.Generator,
+    ):
+        days = len(open_days)
+        on = open_days & _summer_duty(calendar, run, days, index, team_size)
+        on &= ~_absence(team, days, rng)
+        if calendar.always_open:
+            start, length = 0.0, HOURS_PER_DAY * team.fte * team.case_work_share
+        else:
+            start = calendar.opening_hour
+            length = calendar.hours_per_day * team.fte * team.case_work_share
+        duty = np.flatnonzero(on)
+        self._starts = [float(d) * HOURS_PER_DAY + start for d in duty]
+        self._ends = [s + length for s in self._starts]
+        self.day_hours = np.where(on, length, 0.0)
+        """Case-work hours on duty per day, shape (days,)."""
+
+    def on_duty(self, t: float) -> bool:
+        """Is ``t`` (hours) inside a window? Windows are closed at the start, open at the end."""
+        i = bisect.bisect_right(self._starts, t) - 1
+        return i >= 0 and t < self._ends[i] - EPS
+
+    def window_end(self, t: float) -> float:
+        """End of the window containing ``t``; call only when :meth:`on_duty` is true."""
+        return self._ends[bisect.bisect_right(self._starts, t) - 1]
+
+    def next_start(self, t: float) -> float | None:
+        """Earliest time >= ``t`` inside a window (``t`` itself when on duty), or None when
+        no window is left in the horizon."""
+        i = bisect.bisect_right(self._starts, t) - 1
+        if i >= 0 and t < self._ends[i] - EPS:
+            return t
+        if i + 1 < len(self._starts):
+            return self._starts[i + 1]
+        return None

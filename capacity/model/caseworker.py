@@ -1,0 +1,124 @@
+"""A caseworker: an individual with a caseload, a personal work queue and a duty calendar.
+
+The process loop: off duty, sleep until the next case-work window; on duty, ask the
+office for the next task (see :meth:`capacity.model.office.Office.pick`); with nothing
+to do, wait to be woken by new work or until the window ends. Work on a task runs only
+inside windows: at the end of a window the task is suspended and resumes at the next
+window (no overtime, nothing lost). There is no pre-emption: a started task is finished
+before another is picked.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import simpy
+
+from capacity.model.calendar import DutyCalendar
+
+if TYPE_CHECKING:
+    from capacity.model.entities import Task, User
+    from capacity.model.office import Office, TeamState
+
+__all__ = ["BUSY", "IDLE", "OFF", "SUSPENDED", "Caseworker"]
+
+OFF, IDLE, BUSY, SUSPENDED = 0, 1, 2, 3
+"""Caseworker states: off duty; on duty with nothing to do; working; mid-task but off
+duty (counts as off)."""
+
+
+class Caseworker:
+    """One person in a team.
+
+    Attributes:
+        name: ``<team>-<index>``, unique in the office.
+        team: the team state (shared queue, task kinds, penalty).
+        users: the users on this caseworker's caseload.
+        queues: personal work queue, one FIFO per task name.
+        state: OFF, IDLE, BUSY or SUSPENDED.
+    """
+
+    __slots__ = (
+        "_idle_token",
+        "calendar",
+        "env",
+        "index",
+        "name",
+        "office",
+        "queues",
+        "state",
+        "team",
+        "users",
+        "wake",
+    )
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        office: Office,
+        team: TeamState,
+        index: int,
+        calendar: DutyCalendar,
+        task_names: tuple[str, ...],
+    ):
+        self.env = env
+        self.office = office
+        self.team = team
+        self.index = index
+        self.name = f"{team.name}-{index + 1}"
+        self.calendar = calendar
+        self.users: set[User] = set()
+        self.queues: dict[str, deque[Task]] = {t: deque() for t in task_names}
+        self.state = OFF
+        self.wake: simpy.Event = env.event()
+        self._idle_token = 0
+
+    def _end_idle(self, token: int, _event: simpy.Event) -> None:
+        if self.state == IDLE and self._idle_token == token and not self.wake.triggered:
+            self.wake.succeed()
+
+    def run(self):  # noqa: ANN201 - a SimPy process generator
+        """The caseworker's SimPy process."""
+        env = self.env
+        calendar = self.calendar
+        office = self.office
+        while True:
+            now = env.now
+            if not calendar.on_duty(now):
+                self.state = OFF
+                start = calendar.next_start(now)
+                if start is None:
+                    return
+                yield env.timeout(start - now)
+                continue
+            task = office.pick(self)
+            if task is None:
+                self.state = IDLE
+                self._idle_token += 1
+                self.wake = env.event()
+                end = env.timeout(calendar.window_end(now) - now)
+                token = self._idle_token
+                end.callbacks.append(lambda event, token=token: self._end_idle(token, event))
+                yield self.wake
+                continue
+            self.state = BUSY
+            office.start(task, self)
+            remaining = task.work
+            while True:
+                now = env.now
+                chunk = min(remaining, calendar.window_end(now) - now)
+                yield env.timeout(chunk)
+                office.add_busy(self, now, chunk)
+                remaining -= chunk
+                if remaining <= 1e-9:
+                    break
+                start = calendar.next_start(env.now)
+                if start is None:
+                    self.state = SUSPENDED
+                    return
+                if start > env.now:
+                    self.state = SUSPENDED
+                    yield env.timeout(start - env.now)
+                    self.state = BUSY
+            office.finish(task, self)

@@ -1,0 +1,229 @@
+"""The things the model moves around: users, their pre-drawn random numbers, and tasks.
+
+Plain classes with ``__slots__``: thousands of users and tens of thousands of tasks
+live in one replication, and attribute access is the model's hot path.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from capacity.scenario.schema import EFFORT_GROUPS, CaseType
+
+if TYPE_CHECKING:
+    from capacity.model.caseworker import Caseworker
+
+__all__ = ["QUEUED", "STARTED", "DONE", "CANCELLED", "Draws", "Task", "User", "make_draws"]
+
+QUEUED, STARTED, DONE, CANCELLED = 0, 1, 2, 3
+"""Task states."""
+
+Sampler = Callable[[np.random.Generator, int], np.ndarray]
+
+
+class Draws:
+    """A user's own random numbers, drawn in blocks when the user is created.
+
+    Each purpose (``"contact_work"``, ``"exit_u"``, ...) has a block of values taken in
+    order by :meth:`take`. A block that runs out is refilled from a generator that
+    belongs to this user and purpose alone (``refill(purpose)``), so no other user's
+    numbers shift.
+    """
+
+    __slots__ = ("_blocks", "_pos", "_refill", "_samplers")
+
+    def __init__(
+        self,
+        samplers: dict[str, tuple[Sampler, int]],
+        rng: np.random.Generator,
+        refill: Callable[[str], np.random.Generator],
+    ):
+        self._samplers = samplers
+        self._refill = refill
+        self._blocks = {name: sampler(rng, n) for name, (sampler, n) in samplers.items()}
+        self._pos = dict.fromkeys(samplers, 0)
+
+    def take(self, purpose: str) -> float:
+        """The next value for ``purpose``. Raises KeyError for an unknown purpose."""
+        i = self._pos[purpose]
+        block = self._blocks[purpose]
+        if i >= len(block):
+            sampler, n = self._samplers[purpose]
+            block = self._blocks[purpose] = sampler(self._refill(purpose), n)
+            i = 0
+        self._pos[purpose] = i + 1
+        return float(block[i])
+
+
+def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.random(n)
+
+
+def _unit_exponential(rng: np.random.Generator, n: int) -> np.ndarray:
+    return rng.standard_exponential(n)
+
+
+def make_draws(
+    case_type: CaseType,
+    stages: list[str],
+    rng: np.random.Generator,
+    refill: Callable[[str], np.random.Generator],
+    extra: dict[str, tuple[Sampler, int]] | None = None,
+) -> Draws:
+    """Pre-draw everything one user of ``case_type`` can need on ``stages``.
+
+    The set of purposes depends only on the scenario's case type and the user's entry
+    stage, never on what happens to the user, so the same user gets the same numbers in
+    every scenario that shares the stream (common random numbers).
+    """
+    samplers: dict[str, tuple[Sampler, int]] = {"effort": (_uniform, 1)}
+    if "reception" in stages:
+        samplers["reception"] = (case_type.reception.work_hours.sample_many, 1)
+    if "assessment" in stages:
+        a = case_type.assessment
+        samplers["assess_work"] = (a.work_hours_per_meeting.sample_many, a.meetings)
+        samplers["assess_gap"] = (a.days_between_meetings.sample_many, max(1, a.meetings - 1))
+        samplers["doctor"] = (a.doctor_statement_days.sample_many, 1)
+        samplers["self_assessment"] = (a.self_assessment_days.sample_many, 1)
+        samplers["assess_branch"] = (_uniform, 1)
+    if "decision" in stages:
+        samplers["decision_delay"] = (case_type.decision.delay_days.sample_many, 1)
+        samplers["decision_branch"] = (_uniform, 1)
+    if "plan" in stages:
+        samplers["plan_work"] = (case_type.plan.work_hours.sample_many, 1)
+    if "plan" in stages or "follow_up" in stages:
+        f = case_type.follow_up
+        samplers["exit_exp"] = (_unit_exponential, 8)
+        samplers["exit_u"] = (_uniform, 8)
+        samplers["disability_work"] = (case_type.disability.work_hours.sample_many, 1)
+    elif "assessment" in stages:
+        samplers["disability_work"] = (case_type.disability.work_hours.sample_many, 1)
+    if "follow_up" in stages:
+        f = case_type.follow_up
+        samplers["contact_work"] = (f.contact_work_hours.sample_many, 16)
+        samplers["renewal_work"] = (case_type.plan.renewal_work_hours.sample_many, 4)
+        samplers["meldekort"] = (_uniform, 16)
+    if extra:
+        samplers.update(extra)
+    return Draws(samplers, rng, refill)
+
+
+def effort_group(shares: dict[str, float], u: float) -> str:
+    """The effort group whose cumulative share first exceeds ``u`` in [0, 1)."""
+    total = 0.0
+    last = EFFORT_GROUPS[0]
+    for group in EFFORT_GROUPS:
+        share = shares.get(group, 0.0)
+        if share > 0:
+            last = group
+            total += share
+            if u < total:
+                return group
+    return last
+
+
+def geometric_from_uniform(u: float, p: float) -> int:
+    """Number of Bernoulli(p) trials up to and including the first success, >= 1."""
+    if p >= 1.0:
+        return 1
+    return max(1, math.ceil(math.log1p(-u) / math.log1p(-p)))
+
+
+class User:
+    """One user of the office, from arrival to exit.
+
+    Times are hours since time 0. ``owner`` is the caseworker who holds the user on
+    their caseload, or None; ``pending`` the tasks released and not finished.
+    """
+
+    __slots__ = (
+        "aap",
+        "arrived",
+        "benefit_start",
+        "case_type",
+        "ct",
+        "draws",
+        "effort",
+        "exiting",
+        "gone",
+        "in_follow_up",
+        "overdue_open",
+        "owner",
+        "pending",
+        "plan_expiry",
+        "plan_gen",
+        "plan_valid",
+        "proc",
+        "stage",
+        "stages",
+        "uid",
+    )
+
+    def __init__(self, uid: int, case_type: str, ct: CaseType, stages: list[str], arrived: float):
+        self.uid = uid
+        self.case_type = case_type
+        self.ct = ct
+        self.aap = ct.aap
+        self.stages = stages
+        self.arrived = arrived
+        self.stage: str | None = None
+        self.owner: Caseworker | None = None
+        self.pending: set[Task] = set()
+        self.proc: simpy.Process | None = None
+        self.draws: Draws | None = None
+        self.effort = "standard"
+        self.gone = False
+        self.exiting = False
+        self.benefit_start: float | None = None
+        self.plan_valid = False
+        self.plan_gen = 0
+        self.plan_expiry = math.inf
+        self.overdue_open = 0
+        self.in_follow_up = False
+
+
+class Task:
+    """A piece of caseworker work for one user.
+
+    ``work`` is hours of work content (penalty and hand-off included); ``released`` the
+    time it could first be done; ``deadline`` when it becomes overdue (follow-up
+    contacts and plan renewals) or inf; ``event`` succeeds when the work is finished.
+    """
+
+    __slots__ = (
+        "deadline",
+        "event",
+        "kind",
+        "overdue",
+        "released",
+        "seq",
+        "state",
+        "task",
+        "user",
+        "work",
+    )
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        user: User,
+        task: str,
+        work: float,
+        seq: int,
+        deadline: float = math.inf,
+    ):
+        self.user = user
+        self.task = task
+        self.kind = f"{user.case_type}.{task}"
+        self.work = work
+        self.released = env.now
+        self.deadline = deadline
+        self.seq = seq
+        self.state = QUEUED
+        self.overdue = False
+        self.event = env.event()

@@ -1,0 +1,226 @@
+"""The benefit period: activity-plan validity and renewal, follow-up contacts,
+employment status cards (meldekort), exit hazards and the maximum period.
+
+These run as callbacks on SimPy timeouts rather than as processes: a user in follow-up
+has several clocks at once (next contact, plan expiry, next flagged card, next exit
+candidate) and none of them needs a process of its own. Each callback first checks
+that the user is still there, so a clock that outlives its user does nothing.
+
+Rules:
+
+* Contacts. The next regular contact is due ``contact_interval_days`` (by effort
+  group) after the last one was held; it can be held from ``booking_lead_days`` before
+  the due date. Not held by the due date, it is overdue until held.
+* Plans. A plan is valid ``validity_days`` from when it was made or renewed. Renewal
+  work is released ``renewal_lead_days`` before expiry; past expiry the user counts as
+  without a valid plan until the renewal is done.
+* Cards. Cards come every ``meldekort_interval_days`` on a common schedule anchored at
+  the first Monday on or after the start date; each flags an extra contact with
+  probability ``meldekort_extra_contact_share``. The number of cards up to the next
+  flagged one is geometric, so only flagged cards become events (exactly the same
+  distribution as checking every card). An extra contact must be held within
+  ``extra_contact_deadline_days`` and does not move the regular schedule.
+* Exits. Competing exponential hazards (per year) for work, disability, sanction and
+  other, simulated by thinning: candidates come at the largest possible total rate and
+  are accepted with the ratio of the current rate to it, which is exact for rates that
+  change with the user's state. The hazard to work is multiplied by
+  ``close_follow_up_work_multiplier`` while the user has a valid plan and no overdue
+  contact; sanction applies only with a valid plan.
+* Maximum period. At ``max_period_days`` after the benefit started, exit 'max_period'.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from capacity.model.calendar import HOURS_PER_DAY
+from capacity.model.entities import DONE, Task, User, geometric_from_uniform
+
+if TYPE_CHECKING:
+    from capacity.model.office import Office
+
+__all__ = ["BenefitClock", "HOURS_PER_YEAR"]
+
+HOURS_PER_YEAR = 365.25 * HOURS_PER_DAY
+
+
+class BenefitClock:
+    """Runs the clocks of every user's benefit period for one office."""
+
+    def __init__(self, office: Office, card_anchor_hours: float, horizon_hours: float):
+        self.office = office
+        self.env = office.env
+        self.card_anchor = card_anchor_hours
+        self.horizon = horizon_hours
+
+    def _at(self, delay_hours: float, callback) -> None:  # noqa: ANN001
+        # Clocks past the horizon would never fire; skip them to keep the heap small.
+        if self.env.now + delay_hours <= self.horizon:
+            self.env.timeout(max(0.0, delay_hours)).callbacks.append(callback)
+
+    # ------------------------------------------------------------ benefit start
+
+    def start_benefit(self, user: User, elapsed_hours: float = 0.0) -> None:
+        """The user's benefit period starts now (minus ``elapsed_hours`` already used)."""
+        if user.benefit_start is not None:
+            return
+        office = self.office
+        user.benefit_start = self.env.now - elapsed_hours
+        if user.aap:
+            office.aap_recipients += 1
+            if user.plan_valid:
+                office.aap_with_plan += 1
+        follow = user.ct.follow_up
+        if follow.max_period_days is not None:
+            left = follow.max_period_days * HOURS_PER_DAY - elapsed_hours
+            self._at(left, lambda _e: self._exit(user, "max_period"))
+        self._next_exit_candidate(user)
+
+    def _rates(self, user: User, close: bool) -> tuple[float, float, float, float]:
+        hz = user.ct.follow_up.exit_per_year
+        multiplier = user.ct.follow_up.close_follow_up_work_multiplier
+        work = hz.work * (multiplier if close else 1.0)
+        sanction = hz.sanction if user.plan_valid else 0.0
+        return work, hz.disability, sanction, hz.other
+
+    def _max_rate(self, user: User) -> float:
+        hz = user.ct.follow_up.exit_per_year
+        multiplier = max(1.0, user.ct.follow_up.close_follow_up_work_multiplier)
+        return hz.work * multiplier + hz.disability + hz.sanction + hz.other
+
+    def _next_exit_candidate(self, user: User) -> None:
+        rate = self._max_rate(user)
+        if rate <= 0:
+            return
+        gap = user.draws.take("exit_exp") / rate * HOURS_PER_YEAR
+        self._at(gap, lambda _e: self._exit_candidate(user))
+
+    def _exit_candidate(self, user: User) -> None:
+        if user.gone or user.exiting:
+            return
+        close = user.plan_valid and user.overdue_open == 0 and user.owner is not None
+        u = user.draws.take("exit_u") * self._max_rate(user)
+        for reason, rate in zip(
+            ("work", "disability", "sanction", "other"), self._rates(user, close), strict=True
+        ):
+            if u < rate:
+                self._exit(user, reason)
+                return
+            u -= rate
+        self._next_exit_candidate(user)
+
+    def _exit(self, user: User, reason: str) -> None:
+        if user.gone or user.exiting:
+            return
+        user.exiting = True
+        user.proc.interrupt(reason)
+
+    # ------------------------------------------------------------------- plans
+
+    def plan_made(self, user: User, age_hours: float = 0.0) -> None:
+        """A plan was made ``age_hours`` ago; it is valid until it expires."""
+        expiry = self.env.now - age_hours + user.ct.plan.validity_days * HOURS_PER_DAY
+        self.office.set_plan_valid(user, expiry > self.env.now)
+        if "follow_up" in user.stages:
+            self._schedule_renewal(user, expiry)
+
+    def _schedule_renewal(self, user: User, expiry: float) -> None:
+        user.plan_gen += 1
+        generation = user.plan_gen
+        user.plan_expiry = expiry
+        lead = user.ct.plan.renewal_lead_days * HOURS_PER_DAY
+        now = self.env.now
+        self._at(expiry - lead - now, lambda _e: self._release_renewal(user, generation))
+        if expiry > now:
+            self._at(expiry - now, lambda _e: self._expire(user, generation))
+
+    def _expire(self, user: User, generation: int) -> None:
+        if not user.gone and user.plan_gen == generation:
+            self.office.set_plan_valid(user, False)
+
+    def _release_renewal(self, user: User, generation: int) -> None:
+        if user.gone or user.exiting or user.plan_gen != generation:
+            return
+        work = user.draws.take("renewal_work")
+        task = self.office.release(user, "renewal", work, deadline=user.plan_expiry)
+        task.event.callbacks.append(lambda _e: self._renewed(user))
+
+    def _renewed(self, user: User) -> None:
+        if user.gone or user.exiting:
+            return
+        self.office.set_plan_valid(user, True)
+        self._schedule_renewal(user, self.env.now + user.ct.plan.validity_days * HOURS_PER_DAY)
+
+    # ---------------------------------------------------------------- contacts
+
+    def start_follow_up(self, user: User, age_hours: float | None = None) -> None:
+        """The user enters follow-up. ``age_hours`` is given for users already in
+        follow-up at time 0 (time since their last contact); they are put on a follow-up
+        caseworker's caseload at once. A user arriving from another team gets a first
+        contact (the hand-over meeting) released at once."""
+        office = self.office
+        user.in_follow_up = True
+        follow = user.ct.follow_up
+        interval = follow.contact_interval_days[user.effort] * HOURS_PER_DAY
+        team = office.route[f"{user.case_type}.follow_up"]
+        owner = user.owner
+        if age_hours is not None:
+            if owner is None or owner.team is not team:
+                office.assign(user, team)
+            self._schedule_contact(user, self.env.now + max(0.0, interval - age_hours))
+        elif owner is None or owner.team is not team:
+            deadline = self.env.now + follow.extra_contact_deadline_days * HOURS_PER_DAY
+            self._release_contact(user, deadline, regular=True)
+        else:
+            self._schedule_contact(user, self.env.now + interval)
+        if follow.meldekort_extra_contact_share > 0:
+            self._next_flagged_card(user, self.env.now)
+
+    def _schedule_contact(self, user: User, due: float) -> None:
+        lead = user.ct.follow_up.booking_lead_days * HOURS_PER_DAY
+        self._at(due - lead - self.env.now, lambda _e: self._release_contact(user, due, True))
+
+    def _release_contact(self, user: User, due: float, regular: bool) -> None:
+        if user.gone or user.exiting:
+            return
+        office = self.office
+        task = office.release(user, "follow_up", user.draws.take("contact_work"), deadline=due)
+        task.event.callbacks.append(lambda _e: self._contact_held(user, task, regular))
+        self._at(due - self.env.now, lambda _e: self._contact_due(task))
+
+    def _contact_due(self, task: Task) -> None:
+        user = task.user
+        if user.gone or user.exiting:
+            return
+        late = task.state != DONE
+        if late:
+            self.office.mark_overdue(task)
+        self.office.records.contacts_due.append((self.env.now, late))
+
+    def _contact_held(self, user: User, task: Task, regular: bool) -> None:
+        self.office.clear_overdue(task)
+        if regular and not (user.gone or user.exiting):
+            interval = user.ct.follow_up.contact_interval_days[user.effort] * HOURS_PER_DAY
+            self._schedule_contact(user, self.env.now + interval)
+
+    # ------------------------------------------------------------------- cards
+
+    def _next_flagged_card(self, user: User, after: float) -> None:
+        follow = user.ct.follow_up
+        step = follow.meldekort_interval_days * HOURS_PER_DAY
+        first = self.card_anchor + step * math.floor((after - self.card_anchor) / step + 1)
+        cards = geometric_from_uniform(
+            user.draws.take("meldekort"), follow.meldekort_extra_contact_share
+        )
+        when = first + step * (cards - 1)
+        self._at(when - self.env.now, lambda _e: self._card_flagged(user))
+
+    def _card_flagged(self, user: User) -> None:
+        if user.gone or user.exiting:
+            return
+        follow = user.ct.follow_up
+        deadline = self.env.now + follow.extra_contact_deadline_days * HOURS_PER_DAY
+        if user.owner is not None and user.in_follow_up:
+            self._release_contact(user, deadline, regular=False)
+        self._next_flagged_card(user, self.env.now)

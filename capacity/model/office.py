@@ -1,0 +1,319 @@
+"""The office: teams, routing of tasks to caseworkers, caseloads, and the counters that
+the measures read.
+
+Routing rule. A task for a user goes to the user's own caseworker when that person's
+team does the task kind; otherwise to the shared queue of the first team (in scenario
+order) that does it. A caseworker who takes a shared task (other than reception)
+becomes the user's caseworker: the user joins their caseload. When a user's next task
+belongs to another team, the old caseworker lets go of the user (a hand-off, which adds
+``organisation.handoff_hours`` to the task). A caseworker at the caseload cap takes no
+shared task except reception.
+
+Picking rule. A free caseworker looks at task names in ``organisation.priority`` order
+(overdue follow-up contacts and renewals first when ``overdue_first``); for the first
+name with work waiting, it takes the earliest released task among the heads of its own
+queue and its team's shared queue (its own first on a tie). Each queue is first in,
+first out, so ties are broken by release order, which is deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from capacity.model.calendar import HOURS_PER_DAY
+from capacity.model.caseworker import BUSY, IDLE, Caseworker
+from capacity.model.entities import CANCELLED, DONE, QUEUED, STARTED, Task, User
+from capacity.scenario.routing import EffectiveTeam
+from capacity.scenario.schema import TASKS, Scenario
+
+__all__ = ["Office", "Records", "TeamState"]
+
+
+@dataclass
+class TeamState:
+    """A team during a replication: its shared queue and the service-time multiplier."""
+
+    name: str
+    task_kinds: frozenset[str]
+    multiplier: float
+    queues: dict[str, deque[Task]]
+    members: list[Caseworker] = field(default_factory=list)
+    busy_hours: np.ndarray | None = None
+    duty_hours: np.ndarray | None = None
+
+
+@dataclass
+class Records:
+    """Flat records of what happened, with times in hours; filtered to the observation
+    window when the key figures are computed."""
+
+    waits: dict[str, list[tuple[float, float]]] = field(
+        default_factory=lambda: {t: [] for t in TASKS}
+    )
+    """task name -> (start time, wait hours) per started task."""
+    decisions: list[tuple[float, float, bool]] = field(default_factory=list)
+    """(decision time, hours since claim, rejected) per AAP decision."""
+    exits: list[tuple[float, str]] = field(default_factory=list)
+    """(time, reason) per exit."""
+    spells: list[tuple[float, float]] = field(default_factory=list)
+    """(end time, hours on AAP) per ended AAP spell."""
+    disability_cases: list[tuple[float, float]] = field(default_factory=list)
+    """(time the case left the office, hours since the decision to apply)."""
+    contacts_due: list[tuple[float, bool]] = field(default_factory=list)
+    """(due time, overdue) per follow-up contact whose due time was reached."""
+    handoffs: list[float] = field(default_factory=list)
+    """Time of each hand-off between teams."""
+    arrivals: list[float] = field(default_factory=list)
+    """Arrival time of each user who arrived during the run (not the initial users)."""
+    events: list[tuple] | None = None
+    """(user, time hours, case type, stage, event, caseworker) when recording events."""
+
+
+class Office:
+    """All runtime state of one replication except the user processes themselves."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        scenario: Scenario,
+        teams: list[EffectiveTeam],
+        record_events: bool,
+    ):
+        self.env = env
+        self.scenario = scenario
+        org = scenario.organisation
+        self.priority = tuple(org.priority)
+        self.overdue_first = org.overdue_first
+        self.cap = org.caseload_cap if org.caseload_cap is not None else math.inf
+        self.handoff_hours = org.handoff_hours
+        self.teams: list[TeamState] = []
+        self.route: dict[str, TeamState] = {}
+        for team in teams:
+            worked_types = {k.split(".")[0] for k in team.task_kinds if not k.endswith(".reception")}
+            multiplier = 1.0 + org.task_switching_penalty * max(0, len(worked_types) - 1)
+            state = TeamState(
+                team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS}
+            )
+            self.teams.append(state)
+            for kind in team.task_kinds:
+                self.route.setdefault(kind, state)
+        self.caseworkers: list[Caseworker] = []
+        self.records = Records(events=[] if record_events else None)
+        self.seq = 0
+        self.queued = dict.fromkeys(TASKS, 0)
+        self.in_stage: dict[str, int] = {}
+        self.arrived_total = 0
+        self.exited_total = 0
+        self.aap_recipients = 0
+        self.aap_with_plan = 0
+        self.overdue_open = 0
+        self.users_by_uid: dict[int, User] = {}
+        self.next_uid = 0
+
+    # ---------------------------------------------------------------- events out
+
+    def log(self, user: User, event: str, caseworker: str = "") -> None:
+        """Record a user event when events are being recorded."""
+        if self.records.events is not None:
+            self.records.events.append(
+                (user.uid, self.env.now, user.case_type, user.stage or "", event, caseworker)
+            )
+
+    # -------------------------------------------------------------------- stages
+
+    def enter_stage(self, user: User, stage: str) -> None:
+        """Move ``user`` to ``stage`` (stock counts follow)."""
+        if user.stage is not None:
+            self.in_stage[user.stage] -= 1
+        user.stage = stage
+        self.in_stage[stage] = self.in_stage.get(stage, 0) + 1
+        self.log(user, "enter")
+
+    # --------------------------------------------------------------------- tasks
+
+    def release(self, user: User, task_name: str, work: float, deadline: float = math.inf) -> Task:
+        """Create a task for ``user`` and put it in the right queue (see module doc)."""
+        self.seq += 1
+        task = Task(self.env, user, task_name, work, self.seq, deadline)
+        owner = user.owner
+        if owner is not None and task.kind in owner.team.task_kinds:
+            task.work *= owner.team.multiplier
+            owner.queues[task_name].append(task)
+            if owner.state == IDLE and not owner.wake.triggered:
+                owner.wake.succeed()
+        else:
+            team = self.route[task.kind]
+            task.work *= team.multiplier
+            if owner is not None and task_name != "reception":
+                self._let_go(user)
+                task.work += self.handoff_hours
+                self.records.handoffs.append(self.env.now)
+                self.log(user, "handoff", owner.name)
+            team.queues[task_name].append(task)
+            now = self.env.now
+            for cw in team.members:
+                if cw.state == IDLE and not cw.wake.triggered and cw.calendar.on_duty(now):
+                    if task_name == "reception" or len(cw.users) < self.cap:
+                        cw.wake.succeed()
+                        break
+        user.pending.add(task)
+        self.queued[task_name] += 1
+        return task
+
+    @staticmethod
+    def _head(queue: deque[Task]) -> Task | None:
+        while queue and queue[0].state == CANCELLED:
+            queue.popleft()
+        return queue[0] if queue else None
+
+    def _best(self, cw: Caseworker, name: str, capped: bool) -> tuple[Task | None, deque | None]:
+        own_q = cw.queues[name]
+        own = self._head(own_q)
+        shared_q = cw.team.queues[name]
+        shared = None if capped and name != "reception" else self._head(shared_q)
+        if own is not None and (shared is None or own.released <= shared.released):
+            return own, own_q
+        if shared is not None:
+            return shared, shared_q
+        return None, None
+
+    def pick(self, cw: Caseworker) -> Task | None:
+        """Remove and return the next task for ``cw`` by the picking rule, or None."""
+        capped = len(cw.users) >= self.cap
+        if self.overdue_first:
+            now = self.env.now
+            for name in ("renewal", "follow_up"):
+                task, queue = self._best(cw, name, capped)
+                if task is not None and task.deadline < now:
+                    queue.popleft()
+                    return task
+        for name in self.priority:
+            task, queue = self._best(cw, name, capped)
+            if task is not None:
+                queue.popleft()
+                return task
+        return None
+
+    def start(self, task: Task, cw: Caseworker) -> None:
+        """``cw`` starts ``task``: record the wait and take the user on if needed."""
+        now = self.env.now
+        task.state = STARTED
+        self.queued[task.task] -= 1
+        self.records.waits[task.task].append((now, now - task.released))
+        user = task.user
+        if user.owner is None and task.task != "reception" and not user.gone:
+            user.owner = cw
+            cw.users.add(user)
+        self.log(user, f"start_{task.task}", cw.name)
+
+    def finish(self, task: Task, cw: Caseworker) -> None:
+        """``cw`` finished ``task``: wake whoever waits for it (unless the user has left)."""
+        task.state = DONE
+        user = task.user
+        user.pending.discard(task)
+        if user.gone or (user.exiting and task.task != "disability"):
+            return
+        self.log(user, f"done_{task.task}", cw.name)
+        task.event.succeed(task)
+
+    def add_busy(self, cw: Caseworker, start: float, hours: float) -> None:
+        """Credit ``hours`` of work starting at ``start`` to the team's day."""
+        busy = cw.team.busy_hours
+        day = int(start // HOURS_PER_DAY)
+        if busy is not None and day < len(busy):
+            busy[day] += hours
+
+    # --------------------------------------------------------------- caseloads
+
+    def _let_go(self, user: User) -> None:
+        owner = user.owner
+        if owner is not None:
+            owner.users.discard(user)
+            user.owner = None
+
+    def assign(self, user: User, team: TeamState) -> Caseworker | None:
+        """Put ``user`` straight on the caseload of the member of ``team`` with the fewest
+        users (lowest index on a tie) who is under the cap; None if everyone is at it."""
+        best = None
+        for cw in team.members:
+            if len(cw.users) < self.cap and (best is None or len(cw.users) < len(best.users)):
+                best = cw
+        if best is not None:
+            self._let_go(user)
+            user.owner = best
+            best.users.add(user)
+        return best
+
+    # ------------------------------------------------------------------ benefit
+
+    def set_plan_valid(self, user: User, valid: bool) -> None:
+        """Mark the user's activity plan valid or not (AAP counts follow)."""
+        if user.plan_valid == valid:
+            return
+        user.plan_valid = valid
+        if user.aap and user.benefit_start is not None and not user.gone:
+            self.aap_with_plan += 1 if valid else -1
+        self.log(user, "plan_valid" if valid else "plan_expired")
+
+    def mark_overdue(self, task: Task) -> None:
+        """A follow-up contact or renewal passed its deadline unfinished."""
+        task.overdue = True
+        self.overdue_open += 1
+        task.user.overdue_open += 1
+
+    def clear_overdue(self, task: Task) -> None:
+        """An overdue task was finished or cancelled."""
+        if task.overdue:
+            task.overdue = False
+            self.overdue_open -= 1
+            task.user.overdue_open -= 1
+
+    def cancel_open_tasks(self, user: User) -> None:
+        """Withdraw the user's queued tasks (started ones are finished and ignored)."""
+        for task in list(user.pending):
+            if task.task == "follow_up":
+                self.clear_overdue(task)
+            if task.state == QUEUED:
+                task.state = CANCELLED
+                self.queued[task.task] -= 1
+                user.pending.discard(task)
+
+    def exit(self, user: User, reason: str) -> None:
+        """The user leaves the office for ``reason`` (one of EXIT_REASONS)."""
+        now = self.env.now
+        self.cancel_open_tasks(user)
+        if user.stage is not None:
+            self.in_stage[user.stage] -= 1
+        self.log(user, f"exit_{reason}")
+        self._let_go(user)
+        if user.aap and user.benefit_start is not None:
+            self.aap_recipients -= 1
+            if user.plan_valid:
+                self.aap_with_plan -= 1
+            self.records.spells.append((now, now - user.benefit_start))
+        user.gone = True
+        user.stage = None
+        self.exited_total += 1
+        self.records.exits.append((now, reason))
+        del self.users_by_uid[user.uid]
+
+    def new_uid(self) -> int:
+        """A fresh user id (creation order)."""
+        self.next_uid += 1
+        return self.next_uid
+
+    def busy_idle_on_duty(self) -> tuple[int, int, int]:
+        """(busy, idle, on duty) caseworkers at this instant: busy and idle by the
+        caseworkers' own states, on duty by their calendars. The model keeps
+        busy + idle == on duty; the tests check it."""
+        now = self.env.now
+        busy = sum(cw.state == BUSY for cw in self.caseworkers)
+        idle = sum(cw.state == IDLE for cw in self.caseworkers)
+        on = sum(cw.calendar.on_duty(now) for cw in self.caseworkers)
+        return busy, idle, on
+

@@ -1,0 +1,248 @@
+"""Users' pathways: arrivals, the initial state, and each user's way through the stages.
+
+Stages in order (a case type uses a subset): reception (one task) -> work ability
+assessment (first meeting; the doctor's statement and self-assessment form awaited in
+parallel; further meetings, each after a booking gap; possibly straight to a disability
+case) -> decision in the back office (optional capacity, then a delay; possibly
+rejected) -> activity plan (one task; the benefit period starts on entering this stage)
+-> follow-up (until an exit). After the last stage of its case type a user leaves
+('completed'). An exit hazard interrupts the user wherever they are; an exit to
+disability first has the office prepare the disability case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import simpy
+
+from capacity.model.calendar import HOURS_PER_DAY
+from capacity.model.entities import User, effort_group, make_draws
+from capacity.model.followup import BenefitClock
+from capacity.model.rng import make_rng, name_key
+
+if TYPE_CHECKING:
+    from capacity.model.office import Office
+    from capacity.scenario.schema import InitialGroup, Scenario, Stream
+
+__all__ = ["Pathways"]
+
+HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+
+
+class Pathways:
+    """Creates users and runs their pathways in one office and one replication."""
+
+    def __init__(
+        self, office: Office, scenario: Scenario, replication: int, clock: BenefitClock
+    ):
+        self.office = office
+        self.env = office.env
+        self.scenario = scenario
+        self.replication = replication
+        self.clock = clock
+        self.back_office: dict[str, simpy.Resource] = {
+            name: simpy.Resource(self.env, capacity=1)
+            for name, ct in scenario.case_types.items()
+            if ct.decision.capacity_per_week is not None
+        }
+
+    # ---------------------------------------------------------------- creation
+
+    def _new_user(
+        self,
+        case_type: str,
+        entry_stage: str | None,
+        shares: dict[str, float],
+        rng_key: tuple[str, int, int],
+        rng,  # noqa: ANN001 - numpy Generator shared by the stream, in arrival order
+        arrived: float,
+    ) -> User:
+        ct = self.scenario.case_types[case_type]
+        start = ct.stages.index(entry_stage) if entry_stage else 0
+        stages = ct.stages[start:]
+        user = User(self.office.new_uid(), case_type, ct, stages, arrived)
+        seed, rep = self.scenario.run.seed, self.replication
+        source, key_a, key_b = rng_key
+
+        def refill(purpose: str, key_a: int = key_a, key_b: int = key_b) -> object:
+            return make_rng(seed, rep, "refill", name_key(source), key_a, key_b, name_key(purpose))
+
+        extra = None
+        if source == "initial":
+            group = self.scenario.initial_state[key_a]
+            extra = {
+                "age": (group.age_in_stage_days.sample_many, 1),
+                "elapsed": (group.benefit_elapsed_days.sample_many, 1),
+            }
+        user.draws = make_draws(ct, stages, rng, refill, extra)
+        user.effort = effort_group(shares, user.draws.take("effort"))
+        office = self.office
+        office.users_by_uid[user.uid] = user
+        office.arrived_total += 1
+        office.log(user, "arrive")
+        return user
+
+    def _arrivals(self, name: str, stream: Stream):  # noqa: ANN202 - SimPy process
+        run = self.scenario.run
+        rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
+        users_rng = make_rng(run.seed, self.replication, "users", name_key(name))
+        periods = [(0.0, stream.rate_per_week)]
+        for change in stream.rate_changes:
+            periods.append(((change.from_date - run.start_date).days * HOURS_PER_DAY,
+                            change.rate_per_week))
+        horizon = run.horizon_days * HOURS_PER_DAY
+        index = 0
+        for i, (begin, rate) in enumerate(periods):
+            end = periods[i + 1][0] if i + 1 < len(periods) else horizon
+            if self.env.now < begin:
+                yield self.env.timeout(begin - self.env.now)
+            if rate <= 0:
+                continue
+            mean_gap = HOURS_PER_WEEK / rate
+            while True:
+                # Memoryless: a gap cut by the period's end restarts at the new rate.
+                gap = rng.exponential(mean_gap)
+                if self.env.now + gap >= end:
+                    break
+                yield self.env.timeout(gap)
+                index += 1
+                self._start(name, stream, ("users", name_key(name), index), users_rng)
+            if end > self.env.now:
+                yield self.env.timeout(end - self.env.now)
+
+    def _start(self, name: str, stream: Stream, key: tuple, rng) -> None:  # noqa: ANN001
+        source, key_a, key_b = key
+        user = self._new_user(
+            stream.case_type, stream.entry_stage, stream.effort_group_shares,
+            (name if source == "users" else f"{name}:batch", key_a, key_b), rng, self.env.now,
+        )
+        self.office.records.arrivals.append(self.env.now)
+        user.proc = self.env.process(self._lifecycle(user))
+
+    def _batch(self, name: str, stream: Stream, index: int):  # noqa: ANN202 - SimPy process
+        run = self.scenario.run
+        batch = stream.batches[index]
+        rng = make_rng(run.seed, self.replication, "batches", name_key(name), index)
+        yield self.env.timeout((batch.date - run.start_date).days * HOURS_PER_DAY)
+        for i in range(batch.users):
+            self._start(name, stream, ("batches", index, i), rng)
+
+    def _initial_group(self, index: int, group: InitialGroup) -> None:
+        run = self.scenario.run
+        rng = make_rng(run.seed, self.replication, "initial", index)
+        for i in range(group.users):
+            user = self._new_user(
+                group.case_type, group.stage, group.effort_group_shares,
+                ("initial", index, i), rng, 0.0,
+            )
+            age = user.draws.take("age") * HOURS_PER_DAY
+            elapsed = user.draws.take("elapsed") * HOURS_PER_DAY
+            user.arrived = -age
+            user.proc = self.env.process(self._lifecycle(user, age, elapsed))
+
+    def start(self) -> None:
+        """Create the initial users and start every arrival stream and batch."""
+        for index, group in enumerate(self.scenario.initial_state):
+            self._initial_group(index, group)
+        for name, stream in self.scenario.streams.items():
+            self.env.process(self._arrivals(name, stream))
+            for index in range(len(stream.batches)):
+                self.env.process(self._batch(name, stream, index))
+
+    # --------------------------------------------------------------- lifecycle
+
+    def _task(self, user: User, task: str, work: float):  # noqa: ANN202 - generator
+        yield self.office.release(user, task, work).event
+
+    def _lifecycle(self, user: User, age: float | None = None, elapsed: float = 0.0):  # noqa: ANN202
+        office = self.office
+        try:
+            reason = yield from self._stages(user, age, elapsed)
+        except simpy.Interrupt as stop:
+            reason = stop.cause
+            office.cancel_open_tasks(user)
+            if reason == "disability":
+                yield from self._disability(user)
+        office.exit(user, reason)
+
+    def _stages(self, user: User, age: float | None, elapsed: float):  # noqa: ANN202
+        office, env, clock = self.office, self.env, self.clock
+        ct = user.ct
+        draws = user.draws
+        for position, stage in enumerate(user.stages):
+            office.enter_stage(user, stage)
+            initial = age is not None and position == 0
+            if stage == "reception":
+                yield from self._task(user, "reception", draws.take("reception"))
+            elif stage == "assessment":
+                if (yield from self._assessment(user)):
+                    user.exiting = True
+                    yield from self._disability(user)
+                    return "disability"
+            elif stage == "decision":
+                if not (yield from self._decision(user)):
+                    return "rejected"
+            elif stage == "plan":
+                clock.start_benefit(user, elapsed if initial else 0.0)
+                yield from self._task(user, "plan", draws.take("plan_work"))
+                clock.plan_made(user)
+            elif stage == "follow_up":
+                if initial:
+                    clock.plan_made(user, age)
+                    clock.start_benefit(user, elapsed)
+                    clock.start_follow_up(user, age)
+                else:
+                    clock.start_benefit(user)
+                    clock.start_follow_up(user)
+                yield env.event()  # follow-up lasts until an exit interrupts it
+        return "completed"
+
+    def _assessment(self, user: User):  # noqa: ANN202 - returns True for disability
+        a = user.ct.assessment
+        draws = user.draws
+        env = self.env
+        yield from self._task(user, "assessment", draws.take("assess_work"))
+        outside = max(draws.take("doctor"), draws.take("self_assessment"))
+        first_gap = True
+        for _ in range(a.meetings - 1):
+            gap = draws.take("assess_gap")
+            if first_gap:
+                gap = max(gap, outside)
+                first_gap = False
+            if gap > 0:
+                yield env.timeout(gap * HOURS_PER_DAY)
+            yield from self._task(user, "assessment", draws.take("assess_work"))
+        if a.meetings == 1 and outside > 0:
+            yield env.timeout(outside * HOURS_PER_DAY)
+        return draws.take("assess_branch") < a.disability_share
+
+    def _decision(self, user: User):  # noqa: ANN202 - returns True when granted
+        d = user.ct.decision
+        env = self.env
+        server = self.back_office.get(user.case_type)
+        if server is not None:
+            with server.request() as request:
+                yield request
+                yield env.timeout(HOURS_PER_WEEK / d.capacity_per_week)
+        delay = user.draws.take("decision_delay")
+        if delay > 0:
+            yield env.timeout(delay * HOURS_PER_DAY)
+        rejected = user.draws.take("decision_branch") < d.rejection_share
+        if user.aap:
+            self.office.records.decisions.append((env.now, env.now - user.arrived, rejected))
+        self.office.log(user, "rejected" if rejected else "granted")
+        return not rejected
+
+    def _disability(self, user: User):  # noqa: ANN202 - generator
+        began = self.env.now
+        self.office.enter_stage(user, "disability")
+        yield from self._task(user, "disability", user.draws.take("disability_work"))
+        self.office.records.disability_cases.append((self.env.now, self.env.now - began))
+
+
+def card_anchor_hours(start: dt.date) -> float:
+    """Hours from time 0 to the first Monday on or after ``start`` (card periods start
+    on a Monday)."""
+    return ((7 - start.weekday()) % 7) * HOURS_PER_DAY

@@ -1,0 +1,158 @@
+"""Write an experiment's results to a new folder, all at once or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import math
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from capacity.experiment import ExperimentResult
+from capacity.outputs.manifest import build_manifest
+from capacity.scenario import Scenario
+
+__all__ = ["CSV_OPTIONS", "write_results"]
+
+CSV_OPTIONS: dict[str, Any] = {
+    "index": False,
+    "float_format": "%.10g",
+    "lineterminator": "\n",
+    "encoding": "utf-8",
+}
+"""How every CSV is written: ten significant digits keep files readable and identical
+from run to run; an undefined value (NaN) is an empty field."""
+
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
+_MAX_SUFFIX = 10_000
+
+
+def _default_run_id(started_at: dt.datetime | None) -> str:
+    moment = started_at or dt.datetime.now(dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def _free_run_id(parent: Path, base: str) -> str:
+    if not (parent / base).exists():
+        return base
+    for n in range(2, _MAX_SUFFIX):
+        candidate = f"{base}-{n}"
+        if not (parent / candidate).exists():
+            return candidate
+    raise FileExistsError(f"{parent}: no free run id left for {base!r}")
+
+
+def _json_safe(value: Any) -> Any:
+    # JSON has no NaN or infinity; write them as strings rather than emit invalid JSON.
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, **CSV_OPTIONS)
+
+
+def _write_json(data: dict[str, Any], path: Path) -> None:
+    text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _rename_new(source: Path, target: Path) -> None:
+    if target.exists():
+        raise FileExistsError(errno.EEXIST, "results folder exists", str(target))
+    try:
+        os.rename(source, target)
+    except OSError as error:
+        # POSIX refuses to rename onto a non-empty folder with ENOTEMPTY (or EEXIST).
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise FileExistsError(errno.EEXIST, "results folder exists", str(target)) from None
+        raise
+
+
+def write_results(
+    result: ExperimentResult,
+    scenario: Scenario,
+    out_dir: Path,
+    *,
+    run_id: str | None = None,
+    command: str = "",
+) -> Path:
+    """Write ``result`` to ``out_dir/<scenario.run.name>/<run id>/`` and return that folder.
+
+    Files: ``summary.csv`` (key figures with 95 % confidence intervals),
+    ``timeseries.csv`` (daily measures of every replication), ``events.csv`` (only when
+    events were recorded) and ``manifest.json`` (scenario, seed, versions, times; see
+    :func:`capacity.outputs.manifest.build_manifest`).
+
+    The folder appears complete or not at all: everything is written into a hidden
+    ``.<run id>.partial-<pid>`` folder next to it, which is renamed at the end and removed
+    if anything fails (folders created on the way are removed too if left empty). An
+    existing folder is never overwritten: if the run id is taken, ``-2``, ``-3``, ... is
+    appended.
+
+    Args:
+        result: the experiment to write.
+        scenario: the validated scenario that was run (recorded in the manifest).
+        out_dir: the results root folder; created if missing.
+        run_id: folder name; default the run's UTC start time as ``YYYYmmdd-HHMMSS``.
+        command: the command line that started the run, recorded in the manifest.
+
+    Returns:
+        The path of the new results folder.
+
+    Raises:
+        ValueError: ``run_id`` is not letters, digits, ``_`` and ``-`` (1 to 100, starting
+            with a letter or digit).
+        OSError: a folder or file cannot be created or written.
+    """
+    base = run_id if run_id is not None else _default_run_id(result.started_at)
+    if not _RUN_ID.fullmatch(base):
+        raise ValueError(
+            f"run id must be 1-100 letters, digits, _ or -, starting with a letter or "
+            f"digit (given {base!r})"
+        )
+    parent = Path(out_dir) / scenario.run.name
+    created = [p for p in (parent, *parent.parents) if not p.exists()]
+    partial = parent / f".{base}.partial-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        if partial.exists():
+            shutil.rmtree(partial)
+        partial.mkdir()
+        files = ["summary.csv", "timeseries.csv"]
+        _write_csv(result.summary, partial / "summary.csv")
+        _write_csv(result.timeseries, partial / "timeseries.csv")
+        if result.events is not None:
+            _write_csv(result.events, partial / "events.csv")
+            files.append("events.csv")
+        for _ in range(_MAX_SUFFIX):
+            final_id = _free_run_id(parent, base)
+            manifest = build_manifest(
+                result, scenario, run_id=final_id, command=command, files=files
+            )
+            _write_json(manifest, partial / "manifest.json")
+            try:
+                _rename_new(partial, parent / final_id)
+            except FileExistsError:
+                continue  # another writer took this id between the check and the rename
+            return parent / final_id
+        raise FileExistsError(f"{parent}: no free run id left for {base!r}")
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        for folder in created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise

@@ -1,0 +1,266 @@
+"""The ``capacity`` command: user errors, listing and checking scenarios, reproducibility."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from capacity.interfaces import cli
+from capacity.scenario import load_scenario, parse_scenario
+from capacity.scenario import loading as loading_module
+
+runner = CliRunner()
+ScenarioWriter = Callable[..., Path]
+
+
+def invoke(*args: str | Path):
+    """Run the command line in-process with ``args``."""
+    return runner.invoke(cli.app, [str(a) for a in args])
+
+
+def _only_run(out: Path) -> Path:
+    runs = [p for p in (out / "tiny").iterdir()]
+    assert len(runs) == 1
+    return runs[0]
+
+
+# ---------------------------------------------------------------- user errors
+
+BAD_SCENARIOS = {
+    "unknown key": (
+        {"replications = 2\n": "replications = 2\nreplicatons = 3\n"},
+        "run.replicatons: unknown key",
+    ),
+    "negative rate": (
+        {"rate_per_week = 5": "rate_per_week = -5"},
+        "streams.aap_claimant.rate_per_week",
+    ),
+    "batch outside horizon": (
+        {"rate_per_week = 5": "rate_per_week = 5\nbatches = [{date = 2011-01-01, users = 3}]"},
+        "streams.aap_claimant.batches.0.date: date 2011-01-01 is outside the horizon",
+    ),
+    "malformed TOML": ({"[run]": "[run"}, "not valid TOML"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SCENARIOS))
+def test_bad_scenario_exits_2_and_writes_nothing(
+    case: str, write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    """Each broken file gives exit code 2 and a message naming the field (or the TOML
+    syntax), and no results folder is created."""
+    replace, expected = BAD_SCENARIOS[case]
+    path = write_scenario(replace=replace)
+    out = tmp_path / "results"
+    result = invoke("run", path, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--warm-up-days", "30"], "warm_up_days (30) must be less than horizon_days (30)"),
+        (["--replications", "0"], "--replications"),
+        (["--horizon-days", "0"], "run.horizon_days"),
+        (["--seed", "-1"], "run.seed"),
+        (["--workers", "0"], "--workers"),
+        (["--replications", "many"], "--replications"),
+    ],
+)
+def test_bad_option_exits_2_and_writes_nothing(
+    options: list[str], expected: str, write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    """Options are checked with the scenario's own rules before anything runs: exit 2,
+    the message names the field or option, no folder."""
+    out = tmp_path / "results"
+    result = invoke("run", write_scenario(), "--out", out, *options)
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert not out.exists()
+
+
+def test_missing_scenario_exits_2(tmp_path: Path) -> None:
+    """A scenario that is neither a file nor a bundled name: exit 2, says so."""
+    result = invoke("run", tmp_path / "nowhere.toml", "--out", tmp_path / "results")
+    assert result.exit_code == 2
+    assert "no such file" in result.output
+    assert not (tmp_path / "results").exists()
+
+
+def test_out_that_is_a_file_exits_2(write_scenario: ScenarioWriter, tmp_path: Path) -> None:
+    """--out naming an existing file is refused before the run: exit 2, file unchanged."""
+    out = tmp_path / "results"
+    out.write_text("keep me")
+    result = invoke("run", write_scenario(), "--out", out)
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+    assert out.read_text() == "keep me"
+
+
+def test_ctrl_c_exits_130_and_writes_nothing(
+    write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during the run ends with exit code 130 (128 + SIGINT) and no folder."""
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run_experiment", interrupted)
+    out = tmp_path / "results"
+    result = invoke("run", write_scenario(), "--out", out)
+    assert result.exit_code == 130
+    assert "no results were saved" in result.output
+    assert not out.exists()
+
+
+def test_user_error_in_a_real_process_has_no_traceback(
+    write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    """Run as a program, a bad scenario still gives exit 2, the message on stderr and
+    no Python traceback."""
+    path = write_scenario(replace={"rate_per_week = 5": "rate_per_week = -5"})
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "capacity.interfaces.cli",
+            "run",
+            str(path),
+            "--out",
+            str(tmp_path / "results"),
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "streams.aap_claimant.rate_per_week" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stdout == ""
+    assert not (tmp_path / "results").exists()
+
+
+# ------------------------------------------------------- scenarios and check
+
+
+def test_scenarios_lists_bundled_with_first_description_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_scenario: ScenarioWriter
+) -> None:
+    """With a bundled folder holding tiny.toml (description 'A tiny office.' then a
+    second line), the listing is the name and the first line only."""
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    path = write_scenario(
+        replace={'name = "tiny"': 'name = "tiny"\ndescription = """A tiny office.\nMore."""'}
+    )
+    (bundled / "tiny.toml").write_text(path.read_text())
+    monkeypatch.setattr(loading_module, "BUNDLED_DIR", bundled)
+    result = invoke("scenarios")
+    assert result.exit_code == 0
+    assert result.output == "tiny  A tiny office.\n"
+
+
+def test_scenarios_with_none_bundled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty bundled folder is reported, exit 0."""
+    monkeypatch.setattr(loading_module, "BUNDLED_DIR", tmp_path)
+    result = invoke("scenarios")
+    assert result.exit_code == 0
+    assert "No bundled scenarios" in result.output
+
+
+def test_check_prints_the_resolved_scenario(write_scenario: ScenarioWriter) -> None:
+    """check prints TOML with every default filled in (e.g. seed = 20110301), which
+    loads back to the same scenario; exit 0."""
+    path = write_scenario()
+    result = invoke("check", path)
+    assert result.exit_code == 0
+    assert "seed = 20110301" in result.output
+    assert parse_scenario(tomllib.loads(result.output)) == load_scenario(path)
+
+
+def test_check_prints_routing_warnings(
+    write_scenario: ScenarioWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Routing warnings (work routed to a team with no people) are printed after the
+    TOML, and check still exits 0: the scenario is valid, only unwise."""
+    monkeypatch.setattr(cli, "routing_warnings", lambda scenario: ["team 'x' is empty"])
+    result = invoke("check", write_scenario())
+    assert result.exit_code == 0
+    assert result.output.endswith("Warning: team 'x' is empty\n")
+
+
+def test_check_bad_scenario_exits_2(write_scenario: ScenarioWriter) -> None:
+    """check reports an invalid field with exit 2."""
+    result = invoke("check", write_scenario(replace={"headcount = 1": "headcount = -1"}))
+    assert result.exit_code == 2
+    assert "staff.front.headcount" in result.output
+
+
+# ------------------------------------------------------------- running
+
+
+def test_run_writes_results_and_applies_overrides(
+    write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    """A run with --replications 3 --seed 7 --horizon-days 20 --events prints the
+    folder, and the manifest records seed 7 and 3 replications; the time series has
+    3 * 20 rows and the events file exists."""
+    out = tmp_path / "results"
+    result = invoke(
+        "run",
+        write_scenario(),
+        "--out",
+        out,
+        "--replications",
+        "3",
+        "--seed",
+        "7",
+        "--horizon-days",
+        "20",
+        "--events",
+    )
+    assert result.exit_code == 0, result.output
+    folder = _only_run(out)
+    assert f"Results saved in: {folder}" in result.output
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (manifest["seed"], manifest["replications"]) == (7, 3)
+    assert manifest["scenario"]["run"]["horizon_days"] == 20
+    lines = (folder / "timeseries.csv").read_text().splitlines()
+    assert lines[0].startswith("replication,day,date,")
+    assert len(lines) == 1 + 3 * 20
+    assert (folder / "events.csv").read_text().startswith("replication,")
+    assert "users_arrived" in result.output
+
+
+def _run_files(write_scenario: ScenarioWriter, out: Path, *options: str) -> tuple[bytes, bytes]:
+    result = invoke("run", write_scenario(), "--out", out, *options)
+    assert result.exit_code == 0, result.output
+    folder = _only_run(out)
+    return (folder / "summary.csv").read_bytes(), (folder / "timeseries.csv").read_bytes()
+
+
+def test_same_seed_gives_identical_files(write_scenario: ScenarioWriter, tmp_path: Path) -> None:
+    """Two runs of the same scenario and seed give byte-identical summary.csv and
+    timeseries.csv: every random number comes from the seed."""
+    first = _run_files(write_scenario, tmp_path / "a", "--seed", "11")
+    second = _run_files(write_scenario, tmp_path / "b", "--seed", "11")
+    assert first == second
+
+
+def test_worker_count_gives_identical_files(write_scenario: ScenarioWriter, tmp_path: Path) -> None:
+    """One worker and two workers give byte-identical summary.csv and timeseries.csv."""
+    one = _run_files(write_scenario, tmp_path / "a", "--workers", "1")
+    two = _run_files(write_scenario, tmp_path / "b", "--workers", "2")
+    assert one == two
