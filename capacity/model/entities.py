@@ -94,10 +94,9 @@ def make_draws(
     if "decision" in stages:
         samplers["decision_delay"] = (case_type.decision.delay_days.sample_many, 1)
         samplers["decision_branch"] = (_uniform, 1)
-    if "plan" in stages:
-        samplers["plan_work"] = (case_type.plan.work_hours.sample_many, 1)
     if "plan" in stages or "follow_up" in stages:
-        f = case_type.follow_up
+        # Users entering at follow-up may still need a first plan made.
+        samplers["plan_work"] = (case_type.plan.work_hours.sample_many, 1)
         samplers["exit_exp"] = (_unit_exponential, 8)
         samplers["exit_u"] = (_uniform, 8)
         samplers["disability_work"] = (case_type.disability.work_hours.sample_many, 1)

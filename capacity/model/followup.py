@@ -10,7 +10,8 @@ Rules:
 
 * Contacts. The next regular contact is due ``contact_interval_days`` (by effort
   group) after the last one was held; it can be held from ``booking_lead_days`` before
-  the due date. Not held by the due date, it is overdue until held.
+  the due date (at most half the interval before it). Not held by the due date, it is
+  overdue until held.
 * Plans. A plan is valid ``validity_days`` from when it was made or renewed. Renewal
   work is released ``renewal_lead_days`` before expiry; past expiry the user counts as
   without a valid plan until the renewal is done.
@@ -135,6 +136,16 @@ class BenefitClock:
         if expiry > now:
             self._at(expiry - now, lambda _e: self._expire(user, generation))
 
+    def needs_first_plan(self, user: User) -> None:
+        """A user in follow-up without a plan: their caseworker makes one now (a renewal
+        task, already due, with the plan's work content)."""
+        user.plan_gen += 1
+        user.plan_expiry = self.env.now
+        task = self.office.release(
+            user, "renewal", user.draws.take("plan_work"), deadline=self.env.now
+        )
+        task.event.callbacks.append(lambda _e: self._renewed(user))
+
     def _expire(self, user: User, generation: int) -> None:
         if not user.gone and user.plan_gen == generation:
             self.office.set_plan_valid(user, False)
@@ -178,7 +189,11 @@ class BenefitClock:
             self._next_flagged_card(user, self.env.now)
 
     def _schedule_contact(self, user: User, due: float) -> None:
-        lead = user.ct.follow_up.booking_lead_days * HOURS_PER_DAY
+        follow = user.ct.follow_up
+        # Never earlier than halfway through the interval: a lead as long as the interval
+        # would let a free caseworker hold the contacts back to back.
+        interval = follow.contact_interval_days[user.effort]
+        lead = min(follow.booking_lead_days, interval / 2) * HOURS_PER_DAY
         self._at(due - lead - self.env.now, lambda _e: self._release_contact(user, due, True))
 
     def _release_contact(self, user: User, due: float, regular: bool) -> None:

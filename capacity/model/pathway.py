@@ -75,6 +75,7 @@ class Pathways:
             extra = {
                 "age": (group.age_in_stage_days.sample_many, 1),
                 "elapsed": (group.benefit_elapsed_days.sample_many, 1),
+                "has_plan": (_uniform_block, 1),
             }
         user.draws = make_draws(ct, stages, rng, refill, extra)
         user.effort = effort_group(shares, user.draws.take("effort"))
@@ -139,8 +140,9 @@ class Pathways:
             )
             age = user.draws.take("age") * HOURS_PER_DAY
             elapsed = user.draws.take("elapsed") * HOURS_PER_DAY
+            has_plan = user.draws.take("has_plan") < group.with_valid_plan_share
             user.arrived = -age
-            user.proc = self.env.process(self._lifecycle(user, age, elapsed))
+            user.proc = self.env.process(self._lifecycle(user, age, elapsed, has_plan))
 
     def start(self) -> None:
         """Create the initial users and start every arrival stream and batch."""
@@ -156,10 +158,12 @@ class Pathways:
     def _task(self, user: User, task: str, work: float):  # noqa: ANN202 - generator
         yield self.office.release(user, task, work).event
 
-    def _lifecycle(self, user: User, age: float | None = None, elapsed: float = 0.0):  # noqa: ANN202
+    def _lifecycle(  # noqa: ANN202 - SimPy process
+        self, user: User, age: float | None = None, elapsed: float = 0.0, has_plan: bool = True
+    ):
         office = self.office
         try:
-            reason = yield from self._stages(user, age, elapsed)
+            reason = yield from self._stages(user, age, elapsed, has_plan)
         except simpy.Interrupt as stop:
             reason = stop.cause
             office.cancel_open_tasks(user)
@@ -167,7 +171,7 @@ class Pathways:
                 yield from self._disability(user)
         office.exit(user, reason)
 
-    def _stages(self, user: User, age: float | None, elapsed: float):  # noqa: ANN202
+    def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):  # noqa: ANN202
         office, env, clock = self.office, self.env, self.clock
         ct = user.ct
         draws = user.draws
@@ -190,9 +194,12 @@ class Pathways:
                 clock.plan_made(user)
             elif stage == "follow_up":
                 if initial:
-                    clock.plan_made(user, age)
+                    if has_plan:
+                        clock.plan_made(user, age)
                     clock.start_benefit(user, elapsed)
                     clock.start_follow_up(user, age)
+                    if not has_plan:
+                        clock.needs_first_plan(user)
                 else:
                     clock.start_benefit(user)
                     clock.start_follow_up(user)
@@ -240,6 +247,10 @@ class Pathways:
         self.office.enter_stage(user, "disability")
         yield from self._task(user, "disability", user.draws.take("disability_work"))
         self.office.records.disability_cases.append((self.env.now, self.env.now - began))
+
+
+def _uniform_block(rng, n: int):  # noqa: ANN001, ANN202
+    return rng.random(n)
 
 
 def card_anchor_hours(start: dt.date) -> float:

@@ -165,10 +165,11 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
     for tname, team in scenario.staff.items():
         for j, pattern in enumerate(team.tasks):
             head, dot, task = pattern.partition(".")
-            if not dot or task not in TASKS or (head != "*" and head not in scenario.case_types):
+            bad_task = task != "*" and task not in TASKS
+            if not dot or bad_task or (head != "*" and head not in scenario.case_types):
                 problems.append(
                     f"staff.{tname}.tasks.{j}: '{pattern}' is not '<case type>.<task>' "
-                    f"(case types: *, {', '.join(case_names)}; tasks: {', '.join(TASKS)})"
+                    f"(case types: *, {', '.join(case_names)}; tasks: *, {', '.join(TASKS)})"
                 )
     if problems:
         return problems

@@ -374,7 +374,8 @@ class FollowUp(BaseModel):
         default=14.0,
         ge=0,
         le=365,
-        description="Days before its due date that a contact can be held.",
+        description="Days before its due date that a contact can be held (at most half "
+        "the contact interval).",
     )
     meldekort_interval_days: float = Field(
         default=14.0,
@@ -534,6 +535,15 @@ class InitialGroup(BaseModel):
     benefit_elapsed_days: Distribution = Field(
         default=Fixed(value=0.0),
         description="Days of the maximum benefit period already used at time 0.",
+    )
+    with_valid_plan_share: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="For users in follow-up: share with a valid activity plan at time 0. "
+        "The others need a plan at once; their follow-up caseworker makes it (a renewal "
+        "task with the plan's work content). Set 0 for the recipients converted to AAP on "
+        "1 March 2010, who had no plan (the study).",
     )
     effort_group_shares: dict[EffortGroup, float] = Field(
         default_factory=lambda: {"specially_adapted": 1.0},
