@@ -19,6 +19,7 @@ __all__ = [
     "bundled_scenarios",
     "load_scenario",
     "parse_scenario",
+    "read_scenario_data",
     "resolve_scenario_path",
     "scenario_to_toml",
 ]
@@ -100,6 +101,40 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     )
 
 
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value in ``override`` replaces the base's."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_scenario_data(name_or_path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The scenario file's data with its ``base`` file (if any) merged underneath.
+
+    A top-level ``base = "other.toml"`` names a file relative to this file's folder (or a
+    bundled scenario); this file's tables are merged into the base's key by key. Raises
+    :class:`ScenarioError` for unreadable files and for a cycle of bases.
+    """
+    path = resolve_scenario_path(name_or_path)
+    if path.resolve() in _chain:
+        raise ScenarioError(str(path), ["base: scenarios name each other as base (a cycle)"])
+    data = _read_toml(path)
+    base = data.pop("base", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise ScenarioError(str(path), [f"base: must be a file name (given {_short(base)})"])
+    candidate = path.parent / base
+    base_data = read_scenario_data(
+        candidate if candidate.is_file() else base, (*_chain, path.resolve())
+    )
+    return _merge(base_data, data)
+
+
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Read and validate a scenario file (TOML, UTF-8), or a bundled scenario by name.
 
@@ -107,6 +142,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     malformed file and for every invalid field.
     """
     path = resolve_scenario_path(name_or_path)
+    return parse_scenario(read_scenario_data(path), str(path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     source = str(path)
     try:
         raw = path.read_bytes()
@@ -121,10 +160,9 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     except UnicodeDecodeError as error:
         raise ScenarioError(source, [f"not UTF-8 text (byte {error.start})"]) from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, [f"not valid TOML: {error}"]) from None
-    return parse_scenario(data, source)
 
 
 def bundled_scenarios() -> list[str]:
