@@ -207,11 +207,10 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
 def routing_warnings(scenario: Scenario) -> list[str]:
     """Teams with no people that still receive work: the work will wait for ever."""
     warnings = []
-    for team in effective_teams(scenario):
+    teams = effective_teams(scenario)
+    for team in teams:
         if not team.members and team.task_kinds:
-            routed = sorted(
-                k for k in team.task_kinds if team_for_task(effective_teams(scenario), k) is team
-            )
+            routed = sorted(k for k in team.task_kinds if team_for_task(teams, k) is team)
             if routed:
                 warnings.append(
                     f"team '{team.name}' has no headcount but is routed {', '.join(routed)}: "

@@ -1,0 +1,66 @@
+"""Deterministic cases timed by hand: fixed work, a few users, exact waits."""
+
+from __future__ import annotations
+
+import pytest
+
+from capacity.model import run_replication
+from capacity.scenario import parse_scenario
+
+
+def _one_desk(calendar: dict, work_hours: float, users: int, headcount: int = 1) -> dict:
+    return {
+        "run": {"name": "hand", "start_date": "2010-03-01", "horizon_days": 7},
+        "calendar": calendar,
+        "case_types": {
+            "x": {"stages": ["reception"], "reception": {"work_hours": {"dist": "fixed", "value": work_hours}}}
+        },
+        "streams": {"batch": {"case_type": "x", "batches": [{"date": "2010-03-01", "users": users}]}},
+        "staff": {"desk": {"headcount": headcount, "tasks": ["x.reception"], "case_work_share": 1.0}},
+        "organisation": {"model": "specialised", "task_switching_penalty": 0.0},
+    }
+
+
+def test_three_users_one_server_open_all_day_wait_0_1_2_hours() -> None:
+    """Three users arrive together at midnight; one server, 1 hour each, open 24/7.
+    Waits are 0, 1 and 2 hours: mean 1 hour = 1/24 day."""
+    s = parse_scenario(_one_desk({"always_open": True}, 1.0, 3))
+    f = run_replication(s, 0).figures
+    assert f["wait_reception_days_mean"] == pytest.approx(1 / 24)
+    assert f["exits_per_year_completed"] == pytest.approx(3 / (7 / 365.25))
+
+
+def test_closed_hours_count_as_waiting_and_work_resumes_next_morning() -> None:
+    """Office open 08:00-15:30 (7.5 h), Monday 1 March 2010; three users at midnight
+    needing 4 hours each; one caseworker doing only case work.
+    User 1 starts 08:00 (wait 8 h), ends 12:00. User 2 starts 12:00 (wait 12 h), works
+    3.5 h to closing and 0.5 h on Tuesday, ending 08:30. User 3 starts Tuesday 08:30
+    (wait 32.5 h). Mean wait (8 + 12 + 32.5) / 3 = 17.5 hours."""
+    s = parse_scenario(_one_desk({"opening_hour": 8.0, "hours_per_day": 7.5}, 4.0, 3))
+    result = run_replication(s, 0, record_events=True)
+    assert result.figures["wait_reception_days_mean"] == pytest.approx(17.5 / 24)
+    done = result.events[result.events.event == "done_reception"]["time_days"].tolist()
+    assert [round(d * 24, 6) for d in done] == [12.0, 32.5, 36.5]
+    # Utilisation: 12 hours of work over Monday-Sunday duty hours (5 days * 7.5 h).
+    assert result.figures["utilisation_desk"] == pytest.approx(12 / 37.5)
+
+
+def test_no_one_on_duty_on_a_public_holiday() -> None:
+    """Monday 5 April 2010 is Easter Monday (closed); one user arriving then with 1 hour
+    of work waits until Tuesday 08:00: 32 hours."""
+    data = _one_desk({"opening_hour": 8.0, "hours_per_day": 7.5}, 1.0, 1)
+    data["run"]["start_date"] = "2010-04-05"
+    data["streams"]["batch"]["batches"][0]["date"] = "2010-04-05"
+    f = run_replication(parse_scenario(data), 0).figures
+    assert f["wait_reception_days_mean"] == pytest.approx(32 / 24)
+
+
+def test_team_with_no_headcount_runs_with_a_warning_and_the_queue_keeps_everyone() -> None:
+    """A team emptied of people but still routed work: the run finishes, a warning names
+    the team, and every arrival is still waiting at the end (queue = arrivals)."""
+    s = parse_scenario(_one_desk({"always_open": True}, 1.0, 5, headcount=0))
+    result = run_replication(s, 0)
+    assert any("desk" in w for w in result.warnings)
+    last = result.timeseries.iloc[-1]
+    assert last["queue_reception"] == 5
+    assert last["users_in_office"] == 5
