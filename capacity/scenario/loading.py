@@ -64,8 +64,8 @@ def _format_errors(error: ValidationError) -> list[str]:
                 f"{path}: {message} (allowed dist: fixed, exponential, lognormal, gamma, "
                 "triangular, uniform, empirical)"
             )
-        elif path == "(scenario)" and "; " in message:
-            problems.extend(message.split("; "))
+        elif path == "(scenario)":
+            problems.extend(message.split("\n"))
         else:
             given = item.get("input")
             suffix = "" if isinstance(given, dict) else f" (given {_short(given)})"

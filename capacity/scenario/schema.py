@@ -692,5 +692,5 @@ class Scenario(BaseModel):
 
         problems = cross_field_problems(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self

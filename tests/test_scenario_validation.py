@@ -1,0 +1,111 @@
+"""Scenario validation: every problem is reported with its dotted path, what was given
+and what is allowed; the bundled scenarios are valid."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from capacity.scenario import ScenarioError, bundled_scenarios, load_scenario, parse_scenario
+from capacity.scenario.distributions import Empirical, Gamma, Lognormal, Triangular
+from capacity.scenario.loading import read_scenario_data
+from capacity.model.entities import geometric_from_uniform
+
+BASE = read_scenario_data("office_2011")
+
+
+def _problems(**edits) -> list[str]:
+    data = copy.deepcopy(BASE)
+    for path, value in edits.items():
+        node = data
+        parts = path.split("__")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[parts[-1]] = value
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, "test")
+    return info.value.problems
+
+
+def test_every_bundled_scenario_is_valid() -> None:
+    """The five bundled scenarios load without error."""
+    names = bundled_scenarios()
+    assert {"office_2011", "office_2011_generalist", "rural_4500", "mmc_check", "tandem_check"} <= set(names)
+    for name in names:
+        load_scenario(name)
+
+
+def test_unknown_key_is_named() -> None:
+    (problem,) = _problems(staff__follow_up__head_count=3)
+    assert problem.startswith("staff.follow_up.head_count: unknown key")
+
+
+def test_negative_rate_names_field_value_and_bound() -> None:
+    (problem,) = _problems(streams__aap_claimant__rate_per_week=-2)
+    assert problem.startswith("streams.aap_claimant.rate_per_week:")
+    assert "greater than or equal to 0" in problem and "-2" in problem
+
+
+def test_shares_not_summing_to_one() -> None:
+    (problem,) = _problems(streams__job_seeker__effort_group_shares={"standard": 0.5, "situational": 0.2})
+    assert problem.startswith("streams.job_seeker.effort_group_shares:")
+    assert "sum to 1" in problem
+
+
+def test_date_outside_horizon() -> None:
+    (problem,) = _problems(streams__aap_claimant__batches=[{"date": "2013-01-01", "users": 5}])
+    assert problem.startswith("streams.aap_claimant.batches.0.date:")
+    assert "outside the horizon 2010-03-01 .. 2011-07-01" in problem
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    problems = _problems(run__horizon_days=0, staff__reception__fte=2.0)
+    assert {p.split(":")[0] for p in problems} == {"run.horizon_days", "staff.reception.fte"}
+
+
+def test_task_pattern_and_coverage_rules() -> None:
+    (bad,) = _problems(staff__follow_up__tasks=["aap.followup"])
+    assert bad.startswith("staff.follow_up.tasks.0: 'aap.followup'") and "follow_up" in bad
+    uncovered = _problems(staff__follow_up__tasks=["aap.follow_up", "aap.renewal"])
+    assert any("no team does 'aap.disability'" in p for p in uncovered)
+
+
+def test_split_aap_needs_follow_up_in_its_own_team() -> None:
+    problems = _problems(
+        staff__assessment_plan__tasks=["aap.assessment", "aap.plan", "aap.follow_up"],
+        staff__follow_up__tasks=["aap.renewal", "aap.disability"],
+    )
+    assert any(p.startswith("organisation.model: split_aap") for p in problems)
+
+
+def test_bad_distribution_name_lists_the_allowed_ones() -> None:
+    (problem,) = _problems(case_types__aap__plan__work_hours={"dist": "normal", "mean": 1})
+    assert problem.startswith("case_types.aap.plan.work_hours:")
+    assert "lognormal" in problem
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        Lognormal(mean=2.0, cv=0.5),
+        Gamma(mean=3.0, cv=0.8),
+        Triangular(low=1, mode=2, high=6),
+        Empirical(values=[1, 2, 10], weights=[1, 1, 2]),
+    ],
+)
+def test_distributions_have_their_stated_mean(dist) -> None:
+    """200,000 draws: the sample mean is within 1 % of the stated mean (5.75 for the
+    empirical case: (1 + 2 + 2 * 10) / 4)."""
+    rng = np.random.default_rng(7)
+    assert dist.sample_many(rng, 200_000).mean() == pytest.approx(dist.mean, rel=0.01)
+
+
+def test_cards_to_first_flag_are_geometric() -> None:
+    """Drawing the number of cards up to the first flagged one from one uniform has the
+    geometric mean 1 / p (p = 0.05: 20 cards) and P(1) = p."""
+    rng = np.random.default_rng(3)
+    draws = np.array([geometric_from_uniform(u, 0.05) for u in rng.random(100_000)])
+    assert draws.mean() == pytest.approx(20, rel=0.02)
+    assert (draws == 1).mean() == pytest.approx(0.05, abs=0.003)
