@@ -13,10 +13,17 @@ def _one_desk(calendar: dict, work_hours: float, users: int, headcount: int = 1)
         "run": {"name": "hand", "start_date": "2010-03-01", "horizon_days": 7},
         "calendar": calendar,
         "case_types": {
-            "x": {"stages": ["reception"], "reception": {"work_hours": {"dist": "fixed", "value": work_hours}}}
+            "x": {
+                "stages": ["reception"],
+                "reception": {"work_hours": {"dist": "fixed", "value": work_hours}},
+            }
         },
-        "streams": {"batch": {"case_type": "x", "batches": [{"date": "2010-03-01", "users": users}]}},
-        "staff": {"desk": {"headcount": headcount, "tasks": ["x.reception"], "case_work_share": 1.0}},
+        "streams": {
+            "batch": {"case_type": "x", "batches": [{"date": "2010-03-01", "users": users}]}
+        },
+        "staff": {
+            "desk": {"headcount": headcount, "tasks": ["x.reception"], "case_work_share": 1.0}
+        },
         "organisation": {"model": "specialised", "task_switching_penalty": 0.0},
     }
 

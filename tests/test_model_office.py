@@ -8,11 +8,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import interval, replicate, variant
 
 from capacity.model import run_replication
 from capacity.scenario import load_scenario
-
-from helpers import interval, replicate, variant
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +75,9 @@ def test_same_seed_gives_identical_results(office_short, office_result) -> None:
 
 def test_staffing_changes_leave_the_users_unchanged(office_short, office_result) -> None:
     """Common random numbers: more follow-up staff sees the same arrivals."""
-    more = variant("office_2011", run__horizon_days=120, run__warm_up_days=30,
-                   staff__follow_up__headcount=10)
+    more = variant(
+        "office_2011", run__horizon_days=120, run__warm_up_days=30, staff__follow_up__headcount=10
+    )
     other = run_replication(more, 0)
     assert other.figures["users_arrived"] == office_result.figures["users_arrived"]
     assert (other.timeseries["arrived_total"] == office_result.timeseries["arrived_total"]).all()

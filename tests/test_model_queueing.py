@@ -4,7 +4,6 @@ exact results (Erlang C for M/M/c, Jackson's theorem for the tandem network)."""
 from __future__ import annotations
 
 import pytest
-
 from helpers import ANALYTIC, interval, replicate, variant
 
 HOURS = 24.0

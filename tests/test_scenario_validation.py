@@ -8,10 +8,10 @@ import copy
 import numpy as np
 import pytest
 
+from capacity.model.entities import geometric_from_uniform
 from capacity.scenario import ScenarioError, bundled_scenarios, load_scenario, parse_scenario
 from capacity.scenario.distributions import Empirical, Gamma, Lognormal, Triangular
 from capacity.scenario.loading import read_scenario_data
-from capacity.model.entities import geometric_from_uniform
 
 BASE = read_scenario_data("office_2011")
 
@@ -32,7 +32,13 @@ def _problems(**edits) -> list[str]:
 def test_every_bundled_scenario_is_valid() -> None:
     """The five bundled scenarios load without error."""
     names = bundled_scenarios()
-    assert {"office_2011", "office_2011_generalist", "rural_4500", "mmc_check", "tandem_check"} <= set(names)
+    assert {
+        "office_2011",
+        "office_2011_generalist",
+        "rural_4500",
+        "mmc_check",
+        "tandem_check",
+    } <= set(names)
     for name in names:
         load_scenario(name)
 
@@ -45,11 +51,14 @@ def test_unknown_key_is_named() -> None:
 def test_negative_rate_names_field_value_and_bound() -> None:
     (problem,) = _problems(streams__aap_claimant__rate_per_week=-2)
     assert problem.startswith("streams.aap_claimant.rate_per_week:")
-    assert "greater than or equal to 0" in problem and "-2" in problem
+    assert "greater than or equal to 0" in problem
+    assert "-2" in problem
 
 
 def test_shares_not_summing_to_one() -> None:
-    (problem,) = _problems(streams__job_seeker__effort_group_shares={"standard": 0.5, "situational": 0.2})
+    (problem,) = _problems(
+        streams__job_seeker__effort_group_shares={"standard": 0.5, "situational": 0.2}
+    )
     assert problem.startswith("streams.job_seeker.effort_group_shares:")
     assert "sum to 1" in problem
 
@@ -67,7 +76,8 @@ def test_all_problems_are_reported_at_once() -> None:
 
 def test_task_pattern_and_coverage_rules() -> None:
     (bad,) = _problems(staff__follow_up__tasks=["aap.followup"])
-    assert bad.startswith("staff.follow_up.tasks.0: 'aap.followup'") and "follow_up" in bad
+    assert bad.startswith("staff.follow_up.tasks.0: 'aap.followup'")
+    assert "follow_up" in bad
     uncovered = _problems(staff__follow_up__tasks=["aap.follow_up", "aap.renewal"])
     assert any("no team does 'aap.disability'" in p for p in uncovered)
 

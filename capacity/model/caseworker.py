@@ -78,7 +78,7 @@ class Caseworker:
         if self.state == IDLE and self._idle_token == token and not self.wake.triggered:
             self.wake.succeed()
 
-    def run(self):  # noqa: ANN201 - a SimPy process generator
+    def run(self):
         """The caseworker's SimPy process."""
         env = self.env
         calendar = self.calendar

@@ -51,43 +51,100 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
     specs = [
         f("users_arrived", "users", "Users who arrived in the observation window."),
         f("users_in_office_mean", "users", "Users in the office, daily mean."),
-        f("aap_recipients_mean", "users", "AAP recipients (positive decision or converted, "
-          "not yet exited), daily mean."),
-        f("aap_with_valid_plan_share", "share", "Share of AAP recipients with a valid "
-          "activity plan, daily mean."),
-        f("caseload_follow_up_mean", "users per caseworker", "Users held per caseworker in "
-          "the teams doing AAP follow-up (all follow-up if no AAP), daily mean."),
-        f("caseload_follow_up_max", "users", "Largest caseload of any such caseworker, "
-          "daily mean of the daily maximum."),
-        f("aap_decision_days_mean", "days", "AAP claim to decision (arrival to decision in "
-          "the back office), mean over decisions in the window."),
+        f(
+            "aap_recipients_mean",
+            "users",
+            "AAP recipients (positive decision or converted, not yet exited), daily mean.",
+        ),
+        f(
+            "aap_with_valid_plan_share",
+            "share",
+            "Share of AAP recipients with a valid activity plan, daily mean.",
+        ),
+        f(
+            "caseload_follow_up_mean",
+            "users per caseworker",
+            "Users held per caseworker in "
+            "the teams doing AAP follow-up (all follow-up if no AAP), daily mean.",
+        ),
+        f(
+            "caseload_follow_up_max",
+            "users",
+            "Largest caseload of any such caseworker, daily mean of the daily maximum.",
+        ),
+        f(
+            "aap_decision_days_mean",
+            "days",
+            "AAP claim to decision (arrival to decision in "
+            "the back office), mean over decisions in the window.",
+        ),
         f("aap_decision_days_p90", "days", "90th percentile of the same."),
-        f("aap_decided_within_35_days_share", "share", "Share of AAP decisions made within "
-          "35 days of the claim (the five-week result target)."),
+        f(
+            "aap_decided_within_35_days_share",
+            "share",
+            "Share of AAP decisions made within "
+            "35 days of the claim (the five-week result target).",
+        ),
         f("aap_rejection_share", "share", "Share of AAP decisions that reject the claim."),
-        f("disability_applications_per_week", "cases per week", "Disability benefit cases "
-          "that left the office for the back office, per week."),
-        f("disability_case_days_mean", "days", "From the decision to apply for disability "
-          "benefit until the prepared case left the office, mean."),
-        f("follow_up_contacts_overdue_share", "share", "Share of follow-up contacts due in "
-          "the window that were not held by their due date."),
-        f("overdue_contacts_mean", "contacts", "Follow-up contacts past their due date and "
-          "not yet held, daily mean."),
-        f("aap_time_on_aap_days_mean", "days", "Length of AAP spells that ended in the "
-          "window, mean (spells cut short by the horizon are not counted)."),
-        f("handoffs_per_week", "hand-offs per week", "Users handed from one team to another, "
-          "per week."),
+        f(
+            "disability_applications_per_week",
+            "cases per week",
+            "Disability benefit cases that left the office for the back office, per week.",
+        ),
+        f(
+            "disability_case_days_mean",
+            "days",
+            "From the decision to apply for disability "
+            "benefit until the prepared case left the office, mean.",
+        ),
+        f(
+            "follow_up_contacts_overdue_share",
+            "share",
+            "Share of follow-up contacts due in the window that were not held by their due date.",
+        ),
+        f(
+            "overdue_contacts_mean",
+            "contacts",
+            "Follow-up contacts past their due date and not yet held, daily mean.",
+        ),
+        f(
+            "aap_time_on_aap_days_mean",
+            "days",
+            "Length of AAP spells that ended in the "
+            "window, mean (spells cut short by the horizon are not counted).",
+        ),
+        f(
+            "handoffs_per_week",
+            "hand-offs per week",
+            "Users handed from one team to another, per week.",
+        ),
     ]
     for team in effective_teams(scenario):
-        specs.append(f(f"utilisation_{team.name}", "share", f"Share of team '{team.name}''s "
-                       "case-work hours on duty spent working on tasks."))
+        specs.append(
+            f(
+                f"utilisation_{team.name}",
+                "share",
+                f"Share of team '{team.name}''s case-work hours on duty spent working on tasks.",
+            )
+        )
     for task in TASKS:
-        specs.append(f(f"wait_{task}_days_mean", "days", f"Wait of a {task} task from when it "
-                       "could be done until a caseworker started it, mean."))
+        specs.append(
+            f(
+                f"wait_{task}_days_mean",
+                "days",
+                f"Wait of a {task} task from when it "
+                "could be done until a caseworker started it, mean.",
+            )
+        )
         specs.append(f(f"wait_{task}_days_p90", "days", f"90th percentile of the {task} wait."))
     for reason in EXIT_REASONS:
-        specs.append(f(f"exits_per_year_{reason}", "users per year", f"Exits for reason "
-                       f"'{reason}', per year of the window."))
+        specs.append(
+            f(
+                f"exits_per_year_{reason}",
+                "users per year",
+                f"Exits for reason '{reason}', per year of the window.",
+            )
+        )
     return specs
 
 

@@ -18,7 +18,7 @@ from capacity.scenario.schema import EFFORT_GROUPS, CaseType
 if TYPE_CHECKING:
     from capacity.model.caseworker import Caseworker
 
-__all__ = ["QUEUED", "STARTED", "DONE", "CANCELLED", "Draws", "Task", "User", "make_draws"]
+__all__ = ["CANCELLED", "DONE", "QUEUED", "STARTED", "Draws", "Task", "User", "make_draws"]
 
 QUEUED, STARTED, DONE, CANCELLED = 0, 1, 2, 3
 """Task states."""

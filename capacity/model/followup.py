@@ -41,7 +41,7 @@ from capacity.model.entities import DONE, Task, User, geometric_from_uniform
 if TYPE_CHECKING:
     from capacity.model.office import Office
 
-__all__ = ["BenefitClock", "HOURS_PER_YEAR"]
+__all__ = ["HOURS_PER_YEAR", "BenefitClock"]
 
 HOURS_PER_YEAR = 365.25 * HOURS_PER_DAY
 
@@ -55,7 +55,7 @@ class BenefitClock:
         self.card_anchor = card_anchor_hours
         self.horizon = horizon_hours
 
-    def _at(self, delay_hours: float, callback) -> None:  # noqa: ANN001
+    def _at(self, delay_hours: float, callback) -> None:
         # Clocks past the horizon would never fire; skip them to keep the heap small.
         if self.env.now + delay_hours <= self.horizon:
             self.env.timeout(max(0.0, delay_hours)).callbacks.append(callback)

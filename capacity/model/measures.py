@@ -46,7 +46,7 @@ class Snapshots:
         self.rows: list[list[float]] = []
         self.caseload_workers = [cw for t in follow_up_teams(office) for cw in t.members]
 
-    def process(self, days: int):  # noqa: ANN201 - SimPy process
+    def process(self, days: int):
         """Take a snapshot at the end of each of ``days`` days."""
         env = self.env = self.office.env
         for day in range(days):
@@ -98,8 +98,13 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
         frame[f"utilisation_{team.name}"] = np.where(team.duty_hours[:days] > 0, util, np.nan)
     int_cols = ["day", "arrived_total", "exited_total", "users_in_office"]
     int_cols += [f"in_{s}" for s in STOCK_STAGES] + [f"queue_{t}" for t in TASKS]
-    int_cols += ["aap_recipients", "overdue_contacts", "caseworkers_on_duty",
-                 "caseworkers_busy", "caseworkers_idle"]
+    int_cols += [
+        "aap_recipients",
+        "overdue_contacts",
+        "caseworkers_on_duty",
+        "caseworkers_busy",
+        "caseworkers_idle",
+    ]
     frame[int_cols] = frame[int_cols].astype("int64")
     return frame[columns]
 
@@ -139,16 +144,13 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         "aap_decision_days_p90": _p90(decision_days),
         "aap_decided_within_35_days_share": _mean([float(d <= 35) for d in decision_days]),
         "aap_rejection_share": _mean([float(r) for _, r in decisions]),
-        "disability_applications_per_week": sum(inside(t) for t, _ in rec.disability_cases)
-        / weeks,
+        "disability_applications_per_week": sum(inside(t) for t, _ in rec.disability_cases) / weeks,
         "disability_case_days_mean": _mean(
             [h / HOURS_PER_DAY for t, h in rec.disability_cases if inside(t)]
         ),
         "follow_up_contacts_overdue_share": _mean([float(x) for x in contacts]),
         "overdue_contacts_mean": float(window["overdue_contacts"].mean()),
-        "aap_time_on_aap_days_mean": _mean(
-            [h / HOURS_PER_DAY for t, h in rec.spells if inside(t)]
-        ),
+        "aap_time_on_aap_days_mean": _mean([h / HOURS_PER_DAY for t, h in rec.spells if inside(t)]),
         "handoffs_per_week": sum(inside(t) for t in rec.handoffs) / weeks,
     }
     first, last = run.warm_up_days, run.horizon_days

@@ -94,11 +94,11 @@ class Office:
         self.teams: list[TeamState] = []
         self.route: dict[str, TeamState] = {}
         for team in teams:
-            worked_types = {k.split(".")[0] for k in team.task_kinds if not k.endswith(".reception")}
+            worked_types = {
+                k.split(".")[0] for k in team.task_kinds if not k.endswith(".reception")
+            }
             multiplier = 1.0 + org.task_switching_penalty * max(0, len(worked_types) - 1)
-            state = TeamState(
-                team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS}
-            )
+            state = TeamState(team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS})
             self.teams.append(state)
             for kind in team.task_kinds:
                 self.route.setdefault(kind, state)
@@ -156,11 +156,16 @@ class Office:
                 self.log(user, "handoff", owner.name)
             team.queues[task_name].append(task)
             now = self.env.now
+            open_to_all = task_name == "reception"
             for cw in team.members:
-                if cw.state == IDLE and not cw.wake.triggered and cw.calendar.on_duty(now):
-                    if task_name == "reception" or len(cw.users) < self.cap:
-                        cw.wake.succeed()
-                        break
+                if (
+                    cw.state == IDLE
+                    and not cw.wake.triggered
+                    and cw.calendar.on_duty(now)
+                    and (open_to_all or len(cw.users) < self.cap)
+                ):
+                    cw.wake.succeed()
+                    break
         user.pending.add(task)
         self.queued[task_name] += 1
         return task
@@ -316,4 +321,3 @@ class Office:
         idle = sum(cw.state == IDLE for cw in self.caseworkers)
         on = sum(cw.calendar.on_duty(now) for cw in self.caseworkers)
         return busy, idle, on
-

@@ -34,9 +34,7 @@ HOURS_PER_WEEK = 7 * HOURS_PER_DAY
 class Pathways:
     """Creates users and runs their pathways in one office and one replication."""
 
-    def __init__(
-        self, office: Office, scenario: Scenario, replication: int, clock: BenefitClock
-    ):
+    def __init__(self, office: Office, scenario: Scenario, replication: int, clock: BenefitClock):
         self.office = office
         self.env = office.env
         self.scenario = scenario
@@ -56,7 +54,7 @@ class Pathways:
         entry_stage: str | None,
         shares: dict[str, float],
         rng_key: tuple[str, int, int],
-        rng,  # noqa: ANN001 - numpy Generator shared by the stream, in arrival order
+        rng,
         arrived: float,
     ) -> User:
         ct = self.scenario.case_types[case_type]
@@ -85,14 +83,15 @@ class Pathways:
         office.log(user, "arrive")
         return user
 
-    def _arrivals(self, name: str, stream: Stream):  # noqa: ANN202 - SimPy process
+    def _arrivals(self, name: str, stream: Stream):
         run = self.scenario.run
         rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
         users_rng = make_rng(run.seed, self.replication, "users", name_key(name))
         periods = [(0.0, stream.rate_per_week)]
         for change in stream.rate_changes:
-            periods.append(((change.from_date - run.start_date).days * HOURS_PER_DAY,
-                            change.rate_per_week))
+            periods.append(
+                ((change.from_date - run.start_date).days * HOURS_PER_DAY, change.rate_per_week)
+            )
         horizon = run.horizon_days * HOURS_PER_DAY
         index = 0
         for i, (begin, rate) in enumerate(periods):
@@ -113,16 +112,20 @@ class Pathways:
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
 
-    def _start(self, name: str, stream: Stream, key: tuple, rng) -> None:  # noqa: ANN001
+    def _start(self, name: str, stream: Stream, key: tuple, rng) -> None:
         source, key_a, key_b = key
         user = self._new_user(
-            stream.case_type, stream.entry_stage, stream.effort_group_shares,
-            (name if source == "users" else f"{name}:batch", key_a, key_b), rng, self.env.now,
+            stream.case_type,
+            stream.entry_stage,
+            stream.effort_group_shares,
+            (name if source == "users" else f"{name}:batch", key_a, key_b),
+            rng,
+            self.env.now,
         )
         self.office.records.arrivals.append(self.env.now)
         user.proc = self.env.process(self._lifecycle(user))
 
-    def _batch(self, name: str, stream: Stream, index: int):  # noqa: ANN202 - SimPy process
+    def _batch(self, name: str, stream: Stream, index: int):
         run = self.scenario.run
         batch = stream.batches[index]
         rng = make_rng(run.seed, self.replication, "batches", name_key(name), index)
@@ -135,8 +138,12 @@ class Pathways:
         rng = make_rng(run.seed, self.replication, "initial", index)
         for i in range(group.users):
             user = self._new_user(
-                group.case_type, group.stage, group.effort_group_shares,
-                ("initial", index, i), rng, 0.0,
+                group.case_type,
+                group.stage,
+                group.effort_group_shares,
+                ("initial", index, i),
+                rng,
+                0.0,
             )
             age = user.draws.take("age") * HOURS_PER_DAY
             elapsed = user.draws.take("elapsed") * HOURS_PER_DAY
@@ -155,10 +162,10 @@ class Pathways:
 
     # --------------------------------------------------------------- lifecycle
 
-    def _task(self, user: User, task: str, work: float):  # noqa: ANN202 - generator
+    def _task(self, user: User, task: str, work: float):
         yield self.office.release(user, task, work).event
 
-    def _lifecycle(  # noqa: ANN202 - SimPy process
+    def _lifecycle(
         self, user: User, age: float | None = None, elapsed: float = 0.0, has_plan: bool = True
     ):
         office = self.office
@@ -171,9 +178,8 @@ class Pathways:
                 yield from self._disability(user)
         office.exit(user, reason)
 
-    def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):  # noqa: ANN202
+    def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):
         office, env, clock = self.office, self.env, self.clock
-        ct = user.ct
         draws = user.draws
         for position, stage in enumerate(user.stages):
             office.enter_stage(user, stage)
@@ -206,7 +212,7 @@ class Pathways:
                 yield env.event()  # follow-up lasts until an exit interrupts it
         return "completed"
 
-    def _assessment(self, user: User):  # noqa: ANN202 - returns True for disability
+    def _assessment(self, user: User):
         a = user.ct.assessment
         draws = user.draws
         env = self.env
@@ -225,7 +231,7 @@ class Pathways:
             yield env.timeout(outside * HOURS_PER_DAY)
         return draws.take("assess_branch") < a.disability_share
 
-    def _decision(self, user: User):  # noqa: ANN202 - returns True when granted
+    def _decision(self, user: User):
         d = user.ct.decision
         env = self.env
         server = self.back_office.get(user.case_type)
@@ -242,14 +248,14 @@ class Pathways:
         self.office.log(user, "rejected" if rejected else "granted")
         return not rejected
 
-    def _disability(self, user: User):  # noqa: ANN202 - generator
+    def _disability(self, user: User):
         began = self.env.now
         self.office.enter_stage(user, "disability")
         yield from self._task(user, "disability", user.draws.take("disability_work"))
         self.office.records.disability_cases.append((self.env.now, self.env.now - began))
 
 
-def _uniform_block(rng, n: int):  # noqa: ANN001, ANN202
+def _uniform_block(rng, n: int):
     return rng.random(n)
 
 

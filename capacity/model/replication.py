@@ -40,8 +40,13 @@ def build_office(
             position = seen[origin] = seen.get(origin, -1) + 1
             rng = make_rng(run.seed, replication, "absence", name_key(origin), position)
             calendar = DutyCalendar(
-                scenario.calendar, run, scenario.staff[origin], open_days, index,
-                len(team.members), rng,
+                scenario.calendar,
+                run,
+                scenario.staff[origin],
+                open_days,
+                index,
+                len(team.members),
+                rng,
             )
             team_state.duty_hours += calendar.day_hours
             cw = Caseworker(env, office, team_state, index, calendar, TASKS)

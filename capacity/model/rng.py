@@ -48,7 +48,5 @@ def make_rng(seed: int, replication: int, source: str, *key: int) -> np.random.G
 
     Raises KeyError for a source not in :data:`SOURCES`.
     """
-    sequence = np.random.SeedSequence(
-        entropy=seed, spawn_key=(replication, SOURCES[source], *key)
-    )
+    sequence = np.random.SeedSequence(entropy=seed, spawn_key=(replication, SOURCES[source], *key))
     return np.random.Generator(np.random.PCG64(sequence))

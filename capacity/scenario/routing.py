@@ -188,9 +188,15 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
             if not ct.aap:
                 continue
             kinds = dict.fromkeys(needed_task_kinds(name, ct))
-            assess = team_for_task(teams, f"{name}.assessment") if f"{name}.assessment" in kinds else None
+            assess = (
+                team_for_task(teams, f"{name}.assessment")
+                if f"{name}.assessment" in kinds
+                else None
+            )
             plan = team_for_task(teams, f"{name}.plan") if f"{name}.plan" in kinds else None
-            follow = team_for_task(teams, f"{name}.follow_up") if f"{name}.follow_up" in kinds else None
+            follow = (
+                team_for_task(teams, f"{name}.follow_up") if f"{name}.follow_up" in kinds else None
+            )
             if assess and plan and assess.name != plan.name:
                 problems.append(
                     f"organisation.model: split_aap needs '{name}.assessment' and "
@@ -217,4 +223,3 @@ def routing_warnings(scenario: Scenario) -> list[str]:
                     "that work will queue and never be done"
                 )
     return warnings
-

@@ -355,6 +355,7 @@ class FollowUp(BaseModel):
         description="Days from one follow-up contact to the next, per effort group "
         "(assumption; the study: 'at minimum meet them once a year').",
     )
+
     @field_validator("contact_interval_days")
     @classmethod
     def _all_groups(cls, intervals: dict[str, float]) -> dict[str, float]:
@@ -586,8 +587,7 @@ class Team(BaseModel):
         default=0.0,
         ge=0,
         lt=1,
-        description="Long-run share of working days a person is absent (illness etc.), "
-        "[0, 1).",
+        description="Long-run share of working days a person is absent (illness etc.), [0, 1).",
     )
     absence_spell_days: float = Field(
         default=5.0, ge=1, le=365, description="Mean length of an absence spell, working days."
@@ -625,8 +625,7 @@ class Organisation(BaseModel):
         default=0.5,
         ge=0,
         le=40,
-        description="Coordination hours added when a user is handed to another team "
-        "(assumption).",
+        description="Coordination hours added when a user is handed to another team (assumption).",
     )
     priority: list[TaskName] = Field(
         default_factory=lambda: list(TASKS),
@@ -667,9 +666,7 @@ class Scenario(BaseModel):
     case_types: dict[str, CaseType] = Field(
         min_length=1, description="Case types by name (letters, digits, _)."
     )
-    streams: dict[str, Stream] = Field(
-        default_factory=dict, description="Arrival streams by name."
-    )
+    streams: dict[str, Stream] = Field(default_factory=dict, description="Arrival streams by name.")
     initial_state: list[InitialGroup] = Field(
         default_factory=list, description="Users in the office at time 0."
     )
