@@ -117,8 +117,8 @@ def _figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
     )
     table.add_column("Key figure", no_wrap=True)
     table.add_column("Unit")
-    table.add_column("Mean", justify="right")
-    table.add_column("95 % CI", justify="right")
+    table.add_column("Mean", justify="right", no_wrap=True)
+    table.add_column("95 % CI", justify="right", no_wrap=True)
     for row in result.summary.itertuples(index=False):
         if math.isnan(row.ci_low):
             interval = "n/a"
