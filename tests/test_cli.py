@@ -201,6 +201,19 @@ def test_check_prints_routing_warnings(
     assert result.output.endswith("Warning: team 'x' is empty\n")
 
 
+def test_check_warns_about_unstaffed_work(write_scenario: ScenarioWriter) -> None:
+    """A follow-up team with headcount 0 is valid, but its follow-up and renewal work
+    would never be done: check names the team and still exits 0."""
+    path = write_scenario(
+        replace={
+            'headcount = 2\ntasks = ["aap.follow_up"': 'headcount = 0\ntasks = ["aap.follow_up"'
+        }
+    )
+    result = invoke("check", path)
+    assert result.exit_code == 0
+    assert "team 'follow' has no headcount" in result.output
+
+
 def test_check_bad_scenario_exits_2(write_scenario: ScenarioWriter) -> None:
     """check reports an invalid field with exit 2."""
     result = invoke("check", write_scenario(replace={"headcount = 1": "headcount = -1"}))
