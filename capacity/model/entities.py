@@ -7,13 +7,13 @@ live in one replication, and attribute access is the model's hot path.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import simpy
 
-from capacity.scenario.schema import EFFORT_GROUPS, CaseType
+from capacity.scenario.schema import EFFORT_GROUPS, CaseType, EffortGroup
 
 if TYPE_CHECKING:
     from capacity.model.caseworker import Caseworker
@@ -70,7 +70,7 @@ def _unit_exponential(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def make_draws(
     case_type: CaseType,
-    stages: list[str],
+    stages: Sequence[str],
     rng: np.random.Generator,
     refill: Callable[[str], np.random.Generator],
     extra: dict[str, tuple[Sampler, int]] | None = None,
@@ -112,11 +112,12 @@ def make_draws(
     return Draws(samplers, rng, refill)
 
 
-def effort_group(shares: dict[str, float], u: float) -> str:
+def effort_group(shares: Mapping[EffortGroup, float], u: float) -> EffortGroup:
     """The effort group whose cumulative share first exceeds ``u`` in [0, 1)."""
     total = 0.0
-    last = EFFORT_GROUPS[0]
-    for group in EFFORT_GROUPS:
+    last = cast(EffortGroup, EFFORT_GROUPS[0])
+    for name in EFFORT_GROUPS:
+        group = cast(EffortGroup, name)
         share = shares.get(group, 0.0)
         if share > 0:
             last = group
@@ -163,7 +164,19 @@ class User:
         "uid",
     )
 
-    def __init__(self, uid: int, case_type: str, ct: CaseType, stages: list[str], arrived: float):
+    proc: simpy.Process
+    """The user's SimPy process, set as soon as it is started."""
+
+    def __init__(
+        self,
+        uid: int,
+        case_type: str,
+        ct: CaseType,
+        stages: Sequence[str],
+        arrived: float,
+        draws: Draws,
+        effort: EffortGroup,
+    ):
         self.uid = uid
         self.case_type = case_type
         self.ct = ct
@@ -173,9 +186,8 @@ class User:
         self.stage: str | None = None
         self.owner: Caseworker | None = None
         self.pending: set[Task] = set()
-        self.proc: simpy.Process | None = None
-        self.draws: Draws | None = None
-        self.effort = "standard"
+        self.draws = draws
+        self.effort: EffortGroup = effort
         self.gone = False
         self.exiting = False
         self.benefit_start: float | None = None

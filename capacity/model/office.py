@@ -43,8 +43,10 @@ class TeamState:
     multiplier: float
     queues: dict[str, deque[Task]]
     members: list[Caseworker] = field(default_factory=list)
-    busy_hours: np.ndarray | None = None
-    duty_hours: np.ndarray | None = None
+    busy_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Hours worked per day, shape (days,)."""
+    duty_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Case-work hours on duty per day, shape (days,)."""
 
 
 @dataclass
@@ -176,16 +178,17 @@ class Office:
             queue.popleft()
         return queue[0] if queue else None
 
-    def _best(self, cw: Caseworker, name: str, capped: bool) -> tuple[Task | None, deque | None]:
+    def _best(self, cw: Caseworker, name: str, capped: bool) -> deque[Task] | None:
+        """The queue (own or shared) whose head ``cw`` would take for ``name``, or None."""
         own_q = cw.queues[name]
         own = self._head(own_q)
         shared_q = cw.team.queues[name]
         shared = None if capped and name != "reception" else self._head(shared_q)
         if own is not None and (shared is None or own.released <= shared.released):
-            return own, own_q
+            return own_q
         if shared is not None:
-            return shared, shared_q
-        return None, None
+            return shared_q
+        return None
 
     def pick(self, cw: Caseworker) -> Task | None:
         """Remove and return the next task for ``cw`` by the picking rule, or None."""
@@ -193,15 +196,13 @@ class Office:
         if self.overdue_first:
             now = self.env.now
             for name in ("renewal", "follow_up"):
-                task, queue = self._best(cw, name, capped)
-                if task is not None and task.deadline < now:
-                    queue.popleft()
-                    return task
+                queue = self._best(cw, name, capped)
+                if queue is not None and queue[0].deadline < now:
+                    return queue.popleft()
         for name in self.priority:
-            task, queue = self._best(cw, name, capped)
-            if task is not None:
-                queue.popleft()
-                return task
+            queue = self._best(cw, name, capped)
+            if queue is not None:
+                return queue.popleft()
         return None
 
     def start(self, task: Task, cw: Caseworker) -> None:
@@ -230,7 +231,7 @@ class Office:
         """Credit ``hours`` of work starting at ``start`` to the team's day."""
         busy = cw.team.busy_hours
         day = int(start // HOURS_PER_DAY)
-        if busy is not None and day < len(busy):
+        if day < len(busy):
             busy[day] += hours
 
     # --------------------------------------------------------------- caseloads

@@ -13,18 +13,20 @@ disability first has the office prepare the disability case.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+import numpy as np
 import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY
-from capacity.model.entities import User, effort_group, make_draws
+from capacity.model.entities import Sampler, User, effort_group, make_draws
 from capacity.model.followup import BenefitClock
 from capacity.model.rng import make_rng, name_key
 
 if TYPE_CHECKING:
     from capacity.model.office import Office
-    from capacity.scenario.schema import InitialGroup, Scenario, Stream
+    from capacity.scenario.schema import EffortGroup, InitialGroup, Scenario, StageName, Stream
 
 __all__ = ["Pathways"]
 
@@ -51,23 +53,25 @@ class Pathways:
     def _new_user(
         self,
         case_type: str,
-        entry_stage: str | None,
-        shares: dict[str, float],
+        entry_stage: StageName | None,
+        shares: Mapping[EffortGroup, float],
         rng_key: tuple[str, int, int],
-        rng,
+        rng: np.random.Generator,
         arrived: float,
     ) -> User:
+        """A new user whose own numbers come from ``rng`` (the stream's generator, used in
+        arrival order) and, past the pre-drawn blocks, from generators keyed by
+        ``rng_key`` (source name, two indices) and the purpose."""
         ct = self.scenario.case_types[case_type]
         start = ct.stages.index(entry_stage) if entry_stage else 0
         stages = ct.stages[start:]
-        user = User(self.office.new_uid(), case_type, ct, stages, arrived)
         seed, rep = self.scenario.run.seed, self.replication
         source, key_a, key_b = rng_key
 
-        def refill(purpose: str, key_a: int = key_a, key_b: int = key_b) -> object:
+        def refill(purpose: str) -> np.random.Generator:
             return make_rng(seed, rep, "refill", name_key(source), key_a, key_b, name_key(purpose))
 
-        extra = None
+        extra: dict[str, tuple[Sampler, int]] | None = None
         if source == "initial":
             group = self.scenario.initial_state[key_a]
             extra = {
@@ -75,8 +79,9 @@ class Pathways:
                 "elapsed": (group.benefit_elapsed_days.sample_many, 1),
                 "has_plan": (_uniform_block, 1),
             }
-        user.draws = make_draws(ct, stages, rng, refill, extra)
-        user.effort = effort_group(shares, user.draws.take("effort"))
+        draws = make_draws(ct, stages, rng, refill, extra)
+        effort = effort_group(shares, draws.take("effort"))
+        user = User(self.office.new_uid(), case_type, ct, stages, arrived, draws, effort)
         office = self.office
         office.users_by_uid[user.uid] = user
         office.arrived_total += 1
@@ -112,7 +117,9 @@ class Pathways:
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
 
-    def _start(self, name: str, stream: Stream, key: tuple, rng) -> None:
+    def _start(
+        self, name: str, stream: Stream, key: tuple[str, int, int], rng: np.random.Generator
+    ) -> None:
         source, key_a, key_b = key
         user = self._new_user(
             stream.case_type,
@@ -199,7 +206,7 @@ class Pathways:
                 yield from self._task(user, "plan", draws.take("plan_work"))
                 clock.plan_made(user)
             elif stage == "follow_up":
-                if initial:
+                if age is not None and initial:
                     if has_plan:
                         clock.plan_made(user, age)
                     clock.start_benefit(user, elapsed)
@@ -235,7 +242,7 @@ class Pathways:
         d = user.ct.decision
         env = self.env
         server = self.back_office.get(user.case_type)
-        if server is not None:
+        if server is not None and d.capacity_per_week is not None:
             with server.request() as request:
                 yield request
                 yield env.timeout(HOURS_PER_WEEK / d.capacity_per_week)
@@ -255,7 +262,7 @@ class Pathways:
         self.office.records.disability_cases.append((self.env.now, self.env.now - began))
 
 
-def _uniform_block(rng, n: int):
+def _uniform_block(rng: np.random.Generator, n: int) -> np.ndarray:
     return rng.random(n)
 
 

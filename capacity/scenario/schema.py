@@ -78,6 +78,31 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
+def _weekdays() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+def _all_stages() -> list[StageName]:
+    return ["reception", "assessment", "decision", "plan", "follow_up"]
+
+
+def _all_tasks() -> list[TaskName]:
+    return ["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
+
+
+def _default_intervals() -> dict[EffortGroup, float]:
+    return {
+        "standard": 180.0,
+        "situational": 120.0,
+        "specially_adapted": 90.0,
+        "permanently_adapted": 365.0,
+    }
+
+
+def _specially_adapted() -> dict[EffortGroup, float]:
+    return {"specially_adapted": 1.0}
+
+
 def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
     total = sum(shares.values())
     if abs(total - 1.0) > 1e-6:
@@ -168,7 +193,7 @@ class Calendar(BaseModel):
         "state's 37.5-hour week.",
     )
     working_weekdays: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        default_factory=_weekdays,
         min_length=1,
         description="Days of the week the office works.",
     )
@@ -346,12 +371,7 @@ class FollowUp(BaseModel):
 
     model_config = _STRICT
     contact_interval_days: dict[EffortGroup, float] = Field(
-        default_factory=lambda: {
-            "standard": 180.0,
-            "situational": 120.0,
-            "specially_adapted": 90.0,
-            "permanently_adapted": 365.0,
-        },
+        default_factory=_default_intervals,
         description="Days from one follow-up contact to the next, per effort group "
         "(assumption; the study: 'at minimum meet them once a year').",
     )
@@ -442,7 +462,7 @@ class CaseType(BaseModel):
         "figures.",
     )
     stages: list[StageName] = Field(
-        default_factory=lambda: list(STAGES),
+        default_factory=_all_stages,
         min_length=1,
         description="Stages in pathway order, a subset of reception, assessment, decision, "
         "plan, follow_up.",
@@ -500,7 +520,7 @@ class Stream(BaseModel):
     )
     batches: list[Batch] = Field(default_factory=list, description="One-off arrivals.")
     effort_group_shares: dict[EffortGroup, float] = Field(
-        default_factory=lambda: {"specially_adapted": 1.0},
+        default_factory=_specially_adapted,
         description="Share of users in each effort group; must sum to 1.",
     )
 
@@ -547,7 +567,7 @@ class InitialGroup(BaseModel):
         "1 March 2010, who had no plan (the study).",
     )
     effort_group_shares: dict[EffortGroup, float] = Field(
-        default_factory=lambda: {"specially_adapted": 1.0},
+        default_factory=_specially_adapted,
         description="Share of users in each effort group; must sum to 1.",
     )
 
@@ -628,7 +648,7 @@ class Organisation(BaseModel):
         description="Coordination hours added when a user is handed to another team (assumption).",
     )
     priority: list[TaskName] = Field(
-        default_factory=lambda: list(TASKS),
+        default_factory=_all_tasks,
         description="Order in which a free caseworker picks task kinds; every task must be "
         "listed once. Default: reception, disability, assessment, plan, renewal, "
         "follow_up (new claims first). Within a kind: first released, first served; "
