@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from capacity.model import run_replication
+from capacity.model.calendar import office_open_days
+from capacity.model.replication import build_office
 from capacity.scenario import parse_scenario
 
 
@@ -71,3 +73,22 @@ def test_team_with_no_headcount_runs_with_a_warning_and_the_queue_keeps_everyone
     last = result.timeseries.iloc[-1]
     assert last["queue_reception"] == 5
     assert last["users_in_office"] == 5
+
+
+def test_absent_caseworker_does_no_work_and_every_hour_of_work_is_accounted_for() -> None:
+    """One caseworker absent about half the working days (spells of 10 days); 20 users
+    arrive on day 0 with exactly 2 hours of work each. Every user is served, the hours
+    worked add up to exactly 40, and no hour is worked on a day without duty."""
+    data = _one_desk({"opening_hour": 8.0, "hours_per_day": 7.5}, 2.0, 20)
+    data["run"]["horizon_days"] = 90
+    data["staff"]["desk"].update(absence_share=0.5, absence_spell_days=10)
+    scenario = parse_scenario(data)
+    env, office, snapshots = build_office(scenario, 0)
+    env.run(until=env.process(snapshots.process(90)))
+    team = office.teams[0]
+    assert office.exited_total == 20
+    assert team.busy_hours.sum() == pytest.approx(40.0)
+    assert not (team.busy_hours[team.duty_hours == 0] > 0).any()
+    # Absence really removed working days: fewer duty days than the office was open.
+    open_days = (office_open_days(scenario.calendar, scenario.run, 91)).sum()
+    assert (team.duty_hours > 0).sum() < open_days
