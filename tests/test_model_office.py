@@ -40,6 +40,10 @@ def test_caseworker_time_is_conserved(office_result) -> None:
     more hours in a day than it has on duty (daily utilisation in [0, 1])."""
     ts = office_result.timeseries
     assert (ts["caseworkers_busy"] + ts["caseworkers_idle"] == ts["caseworkers_on_duty"]).all()
+    # Counted at noon: someone is on duty on a working Monday, nobody on a Sunday.
+    by_date = ts.set_index("date")
+    assert by_date.loc["2010-03-08", "caseworkers_on_duty"] > 20
+    assert by_date.loc["2010-03-07", "caseworkers_on_duty"] == 0
     for col in [c for c in ts.columns if c.startswith("utilisation_")]:
         values = ts[col].dropna()
         assert ((values >= 0) & (values <= 1 + 1e-9)).all(), col

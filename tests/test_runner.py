@@ -50,7 +50,31 @@ def test_summary_statistics_from_known_values(tiny: Scenario) -> None:
     assert (rest["replications"] == 5).all()
     assert rest["mean"].to_numpy() == pytest.approx(3.0)
     assert rest["ci_low"].to_numpy() == pytest.approx(3.0 - 1.9632431614775572)
-    assert rest["ci_high"].to_numpy() == pytest.approx(3.0 + 1.9632431614775572)
+    # Shares cannot exceed 1, so their interval is cut there; the others are not.
+    shares = rest["unit"] == "share"
+    assert shares.any()
+    assert rest.loc[shares, "ci_high"].to_numpy() == pytest.approx(1.0)
+    assert rest.loc[~shares, "ci_high"].to_numpy() == pytest.approx(3.0 + 1.9632431614775572)
+
+
+@pytest.mark.usefixtures("fake_model")
+def test_intervals_are_cut_at_zero(tiny: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values 0, 0, 0, 0, 5 (mean 1, half-width t_{0.975,4} * sqrt(5) / sqrt(5) =
+    2.776445) would give a negative lower bound; no figure can be negative, so it is 0."""
+
+    def skewed(scenario: Scenario, replication: int, record_events: bool = False):
+        base = _fake_replication(scenario, replication, record_events)
+        value = 5.0 if replication == 4 else 0.0
+        return ReplicationResult(
+            replication, dict.fromkeys(base.figures, value), base.timeseries, None, ()
+        )
+
+    monkeypatch.setattr(runner_module, "run_replication", skewed)
+    summary = run_experiment(tiny, replications=5).summary
+    waits = summary[summary["unit"] == "days"]
+    assert waits["mean"].to_numpy() == pytest.approx(1.0)
+    assert waits["ci_low"].to_numpy() == pytest.approx(0.0)
+    assert waits["ci_high"].to_numpy() == pytest.approx(1.0 + 2.7764451051977987)
 
 
 @pytest.mark.usefixtures("fake_model")

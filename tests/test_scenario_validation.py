@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from capacity.model.entities import geometric_from_uniform
-from capacity.scenario import ScenarioError, bundled_scenarios, load_scenario, parse_scenario
+from capacity.scenario import (
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    parse_scenario,
+    parse_value,
+    scenario_to_toml,
+    with_changes,
+)
 from capacity.scenario.distributions import Empirical, Gamma, Lognormal, Triangular
 from capacity.scenario.loading import read_scenario_data
 
@@ -119,3 +127,94 @@ def test_cards_to_first_flag_are_geometric() -> None:
     draws = np.array([geometric_from_uniform(u, 0.05) for u in rng.random(100_000)])
     assert draws.mean() == pytest.approx(20, rel=0.02)
     assert (draws == 1).mean() == pytest.approx(0.05, abs=0.003)
+
+
+def test_wrong_types_are_refused_not_converted() -> None:
+    """'7' is not a headcount, true is not an FTE, 400.0 is not a whole number of days."""
+    problems = _problems(
+        staff__follow_up__headcount="7", staff__follow_up__fte=True, run__horizon_days=400.0
+    )
+    assert {p.split(":")[0] for p in problems} == {
+        "staff.follow_up.headcount",
+        "staff.follow_up.fte",
+        "run.horizon_days",
+    }
+
+
+def test_dates_may_be_quoted() -> None:
+    data = copy.deepcopy(BASE)
+    data["run"]["start_date"] = "2010-03-01"
+    assert parse_scenario(data).run.start_date.isoformat() == "2010-03-01"
+
+
+def test_offered_users_beyond_the_limit_are_refused() -> None:
+    """100,000 a week for 487 days (6,957,143) plus the other streams' 38 a week
+    (2,644) and the 1,650 initial users: 6,961,437 users, more than the 2 million one
+    replication may hold."""
+    (problem,) = _problems(streams__aap_claimant__rate_per_week=100_000)
+    assert "about 6,961,437 users" in problem
+
+
+def test_a_base_file_is_merged_but_distributions_and_shares_are_replaced(tmp_path) -> None:
+    """A variant replaces a distribution (another dist type) and a shares table whole,
+    and changes one headcount; everything else comes from the base."""
+    (tmp_path / "v.toml").write_text(
+        'base = "office_2011"\n[run]\nname = "v"\n'
+        '[case_types.aap.reception]\nwork_hours = { dist = "fixed", value = 0.5 }\n'
+        "[streams.aap_claimant]\neffort_group_shares = { standard = 1.0 }\n"
+        "[staff.follow_up]\nheadcount = 9\n",
+        encoding="utf-8",
+    )
+    variant = load_scenario(tmp_path / "v.toml")
+    base = load_scenario("office_2011")
+    assert variant.case_types["aap"].reception.work_hours.mean == 0.5
+    assert dict(variant.streams["aap_claimant"].effort_group_shares) == {"standard": 1.0}
+    assert variant.staff["follow_up"].headcount == 9
+    assert variant.staff["follow_up"].tasks == base.staff["follow_up"].tasks
+    assert variant.case_types["aap"].plan == base.case_types["aap"].plan
+
+
+def test_a_missing_or_circular_base_is_named(tmp_path) -> None:
+    (tmp_path / "a.toml").write_text('base = "nowhere.toml"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "a.toml")
+    assert info.value.problems[0].startswith("base: 'nowhere.toml' cannot be used")
+    (tmp_path / "b.toml").write_text('base = "b.toml"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(tmp_path / "b.toml")
+
+
+def test_a_folder_is_not_a_scenario(tmp_path) -> None:
+    with pytest.raises(ScenarioError, match="not a regular file"):
+        load_scenario(tmp_path)
+
+
+def test_changes_by_dotted_path() -> None:
+    """with_changes sets fields by their paths and validates the result; an unknown path
+    names the allowed fields."""
+    base = load_scenario("office_2011")
+    changed = with_changes(
+        base,
+        {
+            "staff.follow_up.headcount": 9,
+            "organisation.model": "specialised",
+            "initial_state.0.users": parse_value("100"),
+        },
+    )
+    assert changed.staff["follow_up"].headcount == 9
+    assert changed.organisation.model == "specialised"
+    assert changed.initial_state[0].users == 100
+    assert base.staff["follow_up"].headcount == 7  # the original is unchanged
+    with pytest.raises(ScenarioError) as info:
+        with_changes(base, {"staff.follow_up.head_count": 9})
+    assert "'head_count' is not a field of staff.follow_up" in info.value.problems[0]
+    with pytest.raises(ScenarioError) as info:
+        with_changes(base, {"staff.follow_up.headcount": -1})
+    assert info.value.problems[0].startswith("staff.follow_up.headcount:")
+
+
+def test_scenario_written_back_as_toml_loads_unchanged(tmp_path) -> None:
+    for name in bundled_scenarios():
+        scenario = load_scenario(name)
+        (tmp_path / "s.toml").write_text(scenario_to_toml(scenario), encoding="utf-8")
+        assert load_scenario(tmp_path / "s.toml") == scenario

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -58,6 +59,12 @@ class ExperimentResult:
     wall_seconds: float = math.nan
 
 
+def _ignore_sigint() -> None:
+    # Ctrl-C is handled once, by the parent, which cancels the work; workers that also
+    # received it would each print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _collect(
     scenario: Scenario,
     count: int,
@@ -76,7 +83,7 @@ def _collect(
         for replication in range(count):
             finished(run_replication(scenario, replication, record_events))
         return results
-    executor = ProcessPoolExecutor(max_workers=min(workers, count))
+    executor = ProcessPoolExecutor(max_workers=min(workers, count), initializer=_ignore_sigint)
     try:
         futures = [
             executor.submit(run_replication, scenario, replication, record_events)
@@ -98,6 +105,9 @@ def _summary(scenario: Scenario, figures: pd.DataFrame) -> pd.DataFrame:
     for spec in figure_catalogue(scenario):
         values = figures[spec.name] if spec.name in figures else pd.Series(dtype=float)
         mean, low, high = confidence_interval(values.to_numpy(dtype=float))
+        # A figure cannot leave its range (a share above 1, a negative wait); with few
+        # replications the t interval can, so it is cut at the bounds.
+        low, high = max(low, spec.lowest), min(high, spec.highest)
         rows.append((spec.name, spec.unit, mean, low, high, int(values.notna().sum())))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 

@@ -7,8 +7,10 @@ folder is created; Ctrl-C ends with exit code 130 and leaves no results folder.
 from __future__ import annotations
 
 import math
+import os
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -24,8 +26,8 @@ from capacity.scenario import (
     ScenarioError,
     bundled_scenarios,
     load_scenario,
-    parse_scenario,
     scenario_to_toml,
+    with_changes,
 )
 from capacity.scenario.routing import routing_warnings
 
@@ -86,16 +88,31 @@ def _load(name_or_path: str, overrides: dict[str, int | None]) -> Scenario:
     given = {field: value for field, value in overrides.items() if value is not None}
     if not given:
         return scenario
-    changed = scenario.model_copy(update={"run": scenario.run.model_copy(update=given)})
-    # model_copy does not validate; parsing the plain data again checks every rule
-    # (ranges, warm-up inside the horizon, dates inside the horizon) on the new values.
     try:
-        return parse_scenario(changed.model_dump(mode="json"), source=name_or_path)
+        # Checks every rule again on the new values (ranges, warm-up inside the horizon,
+        # dates inside the horizon).
+        return with_changes(scenario, {f"run.{field}": value for field, value in given.items()})
     except ScenarioError as error:
         raise ScenarioError(
             f"{name_or_path} (with command-line options)",
             [_name_option(p) for p in error.problems],
         ) from None
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why results could not be saved under ``out``, or None. Checked before simulating
+    so that a long run is not lost; creates nothing that stays."""
+    ancestor = out.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is not a folder"
+    try:
+        probe = tempfile.mkdtemp(prefix=".capacity-probe-", dir=ancestor)
+    except OSError as error:
+        return f"cannot create folders in {ancestor} ({error.strerror})"
+    os.rmdir(probe)
+    return None
 
 
 def _number(value: float) -> str:
@@ -237,7 +254,11 @@ def run(
         _fail(str(error))
     if out.exists() and not out.is_dir():
         _fail(f"--out {out} is a file; give a folder for the results")
-    for message in routing_warnings(chosen):
+    problem = _unwritable(out)
+    if problem:
+        _fail(f"--out {out}: {problem}; give a folder you can write to")
+    announced = routing_warnings(chosen)
+    for message in announced:
         _warn(message)
 
     try:
@@ -251,7 +272,8 @@ def run(
 
     Console().print(_figures_table(result, chosen))
     for message in result.warnings:
-        _warn(message)
+        if message not in announced:
+            _warn(message)
     typer.echo(f"Results saved in: {folder}")
 
 

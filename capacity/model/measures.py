@@ -1,7 +1,8 @@
 """Measuring a replication: the daily snapshot and the key figures, in one place.
 
 Snapshots are taken once a day at the end of the day (one microhour before midnight, so
-that events scheduled at midnight, such as batch arrivals, belong to the next day).
+that events scheduled at midnight, such as batch arrivals, belong to the next day);
+caseworkers on duty, busy and idle are counted at noon, when an office is open.
 Key figures use the observation window: days from ``warm_up_days`` to the horizon for
 stocks (daily means), events in the same hours for flows. Definitions are in
 :mod:`capacity.model.catalogue`.
@@ -28,6 +29,9 @@ __all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "key_figures"]
 SNAPSHOT_OFFSET_HOURS = 1e-6
 """The snapshot of day d is taken at 24 (d + 1) - this many hours."""
 
+STAFF_COUNT_HOUR = 12.0
+"""Hour of day at which caseworkers on duty, busy and idle are counted."""
+
 
 def follow_up_teams(office: Office) -> list[TeamState]:
     """Teams whose caseloads define 'caseload per follow-up caseworker': the teams doing
@@ -48,12 +52,14 @@ class Snapshots:
 
     def process(self, days: int):
         """Take a snapshot at the end of each of ``days`` days."""
-        env = self.env = self.office.env
+        env = self.office.env
         for day in range(days):
+            yield env.timeout(HOURS_PER_DAY * day + STAFF_COUNT_HOUR - env.now)
+            staff = self.office.busy_idle_on_duty()
             yield env.timeout(HOURS_PER_DAY * (day + 1) - SNAPSHOT_OFFSET_HOURS - env.now)
-            self.rows.append(self._row(day))
+            self.rows.append(self._row(day, staff))
 
-    def _row(self, day: int) -> list[float]:
+    def _row(self, day: int, staff: tuple[int, int, int]) -> list[float]:
         office = self.office
         in_stage = office.in_stage
         stocks = [in_stage.get(stage, 0) for stage in STOCK_STAGES]
@@ -61,7 +67,7 @@ class Snapshots:
         recipients = office.aap_recipients
         share = office.aap_with_plan / recipients if recipients else math.nan
         loads = [len(cw.users) for cw in self.caseload_workers]
-        busy, idle, on = office.busy_idle_on_duty()
+        busy, idle, on = staff
         return [
             day,
             office.arrived_total,

@@ -16,6 +16,14 @@ class FigureSpec:
     name: str
     unit: str
     description: str
+    lowest: float = 0.0
+    """Smallest possible value (confidence intervals are cut here)."""
+    highest: float = float("inf")
+    """Largest possible value: 1 for shares."""
+
+    def __post_init__(self) -> None:
+        if self.unit == "share":
+            object.__setattr__(self, "highest", 1.0)
 
 
 @dataclass(frozen=True)

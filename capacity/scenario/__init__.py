@@ -1,5 +1,6 @@
 """Validated input: scenario files, their schema, distributions and routing rules."""
 
+from capacity.scenario.changes import parse_value, with_changes
 from capacity.scenario.loading import (
     ScenarioError,
     bundled_scenarios,
@@ -15,5 +16,7 @@ __all__ = [
     "bundled_scenarios",
     "load_scenario",
     "parse_scenario",
+    "parse_value",
     "scenario_to_toml",
+    "with_changes",
 ]

@@ -26,7 +26,7 @@ __all__ = [
     "Uniform",
 ]
 
-_BASE = ConfigDict(extra="forbid", frozen=True)
+_BASE = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Fixed(BaseModel):

@@ -3,6 +3,7 @@ lists every problem with its dotted path, what was given and what is allowed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ class ScenarioError(ValueError):
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = str(value) if isinstance(value, (dt.date, Path)) else repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -60,15 +61,18 @@ def _format_errors(error: ValidationError) -> list[str]:
         elif kind == "missing":
             problems.append(f"{path}: required field is missing")
         elif kind == "union_tag_invalid":
+            problems.append(f"{path}: {message}")
+        elif kind == "string_pattern_mismatch":
             problems.append(
-                f"{path}: {message} (allowed dist: fixed, exponential, lognormal, gamma, "
-                "triangular, uniform, empirical)"
+                f"{path}: use only the letters A-Z and a-z, digits, _ and - (1 to 64 "
+                f"characters; given {_short(item.get('input'))})"
             )
         elif path == "(scenario)":
             problems.extend(message.split("\n"))
         else:
             given = item.get("input")
-            suffix = "" if isinstance(given, dict) else f" (given {_short(given)})"
+            quiet = isinstance(given, dict) or "(given" in message
+            suffix = "" if quiet else f" (given {_short(given)})"
             problems.append(f"{path}: {message}{suffix}")
     return problems
 
@@ -92,6 +96,8 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if path.exists():
+        raise ScenarioError(str(name_or_path), ["is not a regular file (a folder or device?)"])
     bundled = BUNDLED_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
     if path.parent == Path(".") and bundled.is_file():
         return bundled
@@ -101,11 +107,18 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     )
 
 
+WHOLE_VALUE_TABLES = frozenset({"effort_group_shares", "contact_interval_days", "exit_per_year"})
+"""Tables that a file replaces whole rather than merging into its base's, like
+distributions (any table with a ``dist`` key): their parts only make sense together."""
+
+
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value in ``override`` replaces the base's."""
+    """Tables merge key by key; any other value in ``override`` replaces the base's, and
+    so do distributions and the tables in :data:`WHOLE_VALUE_TABLES`."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+        whole = key in WHOLE_VALUE_TABLES or (isinstance(value, dict) and "dist" in value)
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and not whole:
             merged[key] = _merge(merged[key], value)
         else:
             merged[key] = value
@@ -129,9 +142,14 @@ def read_scenario_data(name_or_path: str | Path, _chain: tuple[Path, ...] = ()) 
     if not isinstance(base, str):
         raise ScenarioError(str(path), [f"base: must be a file name (given {_short(base)})"])
     candidate = path.parent / base
-    base_data = read_scenario_data(
-        candidate if candidate.is_file() else base, (*_chain, path.resolve())
-    )
+    try:
+        base_data = read_scenario_data(
+            candidate if candidate.is_file() else base, (*_chain, path.resolve())
+        )
+    except ScenarioError as error:
+        raise ScenarioError(
+            str(path), [f"base: '{base}' cannot be used: {p}" for p in error.problems]
+        ) from None
     return _merge(base_data, data)
 
 
@@ -172,5 +190,9 @@ def bundled_scenarios() -> list[str]:
 
 def scenario_to_toml(scenario: Scenario) -> str:
     """The resolved scenario (every default filled in) as TOML that loads back unchanged."""
-    data = scenario.model_dump(mode="json", exclude_none=True)
-    return tomli_w.dumps(data)
+    data = scenario.model_dump(mode="python", exclude_none=True)
+    # Plain values first so that TOML does not put them under the last table.
+    ordered = {k: v for k, v in data.items() if not isinstance(v, (dict, list))}
+    ordered.update({k: v for k, v in data.items() if isinstance(v, dict)})
+    ordered.update({k: v for k, v in data.items() if isinstance(v, list) and v})
+    return tomli_w.dumps(ordered)

@@ -16,6 +16,7 @@ __all__ = [
     "EffectiveTeam",
     "cross_field_problems",
     "effective_teams",
+    "expected_users",
     "needed_task_kinds",
     "routing_warnings",
     "team_for_task",
@@ -174,6 +175,14 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
     if problems:
         return problems
 
+    expected = expected_users(scenario)
+    if expected > MAX_USERS:
+        problems.append(
+            f"(scenario): about {expected:,.0f} users would enter in one replication "
+            f"(initial users, streams and batches over {run.horizon_days} days); the model "
+            f"holds at most {MAX_USERS:,} (lower rates, batches or run.horizon_days)"
+        )
+
     teams = effective_teams(scenario)
     for name, ct in scenario.case_types.items():
         for kind in needed_task_kinds(name, ct):
@@ -208,6 +217,25 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
                     f"than '{name}.plan' (both are in team '{plan.name}')"
                 )
     return problems
+
+
+MAX_USERS = 2_000_000
+"""Most users that may enter one replication (memory grows with users in the office)."""
+
+
+def expected_users(scenario: Scenario) -> float:
+    """Expected number of users entering one replication: initial users, batches and the
+    streams' rates integrated over the horizon."""
+    run = scenario.run
+    total = float(sum(g.users for g in scenario.initial_state))
+    for stream in scenario.streams.values():
+        total += sum(b.users for b in stream.batches)
+        points = [(run.start_date, stream.rate_per_week)]
+        points += [(c.from_date, c.rate_per_week) for c in stream.rate_changes]
+        for i, (begin, rate) in enumerate(points):
+            end = points[i + 1][0] if i + 1 < len(points) else run.end_date
+            total += rate * max(0, (end - begin).days) / 7
+    return total
 
 
 def routing_warnings(scenario: Scenario) -> list[str]:

@@ -75,7 +75,10 @@ StageName = Literal["reception", "assessment", "decision", "plan", "follow_up"]
 TaskName = Literal["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+# Strict: a wrong type is refused, never converted ("3" is not 3, true is not 1.0). An
+# integer is still accepted where a float is expected, and dates may also be written as
+# ISO strings ("2010-03-01"), as TOML users often quote them.
 
 
 def _weekdays() -> list[Weekday]:
@@ -103,10 +106,16 @@ def _specially_adapted() -> dict[EffortGroup, float]:
     return {"specially_adapted": 1.0}
 
 
+SHARE_TOLERANCE = 1e-3
+"""Shares must sum to 1 within this much (so 0.333 three times is accepted)."""
+
+
 def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
     total = sum(shares.values())
-    if abs(total - 1.0) > 1e-6:
-        raise ValueError(f"{what} must sum to 1 (given {shares}, sum {total:g})")
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(
+            f"{what} must sum to 1 within {SHARE_TOLERANCE:g} (given {shares}, sum {total:g})"
+        )
     return shares
 
 
@@ -125,6 +134,7 @@ class Run(BaseModel):
     description: str = Field(default="", max_length=2000, description="Free text for people.")
     start_date: dt.date = Field(
         default=dt.date(2010, 3, 1),
+        strict=False,
         description="Date of simulated time 0 (midnight). Default: 1 March 2010, the day AAP "
         "started and the three old benefits were converted (state budget 2011).",
     )
@@ -154,7 +164,8 @@ class Run(BaseModel):
         if self.warm_up_days >= self.horizon_days:
             raise ValueError(
                 f"warm_up_days ({self.warm_up_days}) must be less than horizon_days "
-                f"({self.horizon_days})"
+                f"({self.horizon_days}): lower run.warm_up_days (--warm-up-days) or raise "
+                "run.horizon_days"
             )
         return self
 
@@ -491,7 +502,7 @@ class RatePeriod(BaseModel):
     """From ``from_date`` on, arrivals come at ``rate_per_week``."""
 
     model_config = _STRICT
-    from_date: dt.date = Field(description="First date of the period.")
+    from_date: dt.date = Field(strict=False, description="First date of the period.")
     rate_per_week: float = Field(ge=0, le=1e5, description="Arrivals per week, >= 0.")
 
 
@@ -499,7 +510,7 @@ class Batch(BaseModel):
     """A one-off group of users arriving together on ``date``."""
 
     model_config = _STRICT
-    date: dt.date = Field(description="Arrival date (users arrive at midnight).")
+    date: dt.date = Field(strict=False, description="Arrival date (users arrive at midnight).")
     users: int = Field(ge=0, le=1_000_000, description="Number of users.")
 
 
