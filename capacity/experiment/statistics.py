@@ -6,7 +6,6 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["confidence_interval"]
 
@@ -42,6 +41,10 @@ def confidence_interval(values: Iterable[float], level: float = 0.95) -> tuple[f
     mean = float(data.mean())
     if n == 1:
         return (mean, math.nan, math.nan)
+    # Imported here: scipy.stats takes most of a second to import, which every command
+    # would otherwise pay, including --help.
+    from scipy import stats
+
     sd = float(data.std(ddof=1))
     half = float(stats.t.ppf((1.0 + level) / 2.0, df=n - 1)) * sd / math.sqrt(n)
     return (mean, mean - half, mean + half)

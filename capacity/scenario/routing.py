@@ -239,8 +239,14 @@ def expected_users(scenario: Scenario) -> float:
 
 
 def routing_warnings(scenario: Scenario) -> list[str]:
-    """Teams with no people that still receive work: the work will wait for ever."""
+    """Things that will run but are probably not meant: a team with no people that still
+    receives work (the work will wait for ever), or nobody to simulate at all."""
     warnings = []
+    if not scenario.initial_state and not any(
+        s.rate_per_week > 0 or s.batches or any(c.rate_per_week > 0 for c in s.rate_changes)
+        for s in scenario.streams.values()
+    ):
+        warnings.append("no initial users and no arrivals: there is nobody to simulate")
     teams = effective_teams(scenario)
     for team in teams:
         if not team.members and team.task_kinds:
