@@ -92,3 +92,23 @@ def test_absent_caseworker_does_no_work_and_every_hour_of_work_is_accounted_for(
     # Absence really removed working days: fewer duty days than the office was open.
     open_days = (office_open_days(scenario.calendar, scenario.run, 91)).sum()
     assert (team.duty_hours > 0).sum() < open_days
+
+
+def test_caseload_cap_is_never_exceeded_and_the_rest_wait_for_a_caseworker() -> None:
+    """Ten users in follow-up at time 0, two caseworkers with a cap of 3 users each: the
+    caseloads are exactly 3 and 3 every day, and the 4 others never get a caseworker."""
+    data = {
+        "run": {"name": "cap", "start_date": "2010-03-01", "horizon_days": 60},
+        "case_types": {"fu": {"stages": ["follow_up"]}},
+        "initial_state": [{"case_type": "fu", "stage": "follow_up", "users": 10}],
+        "staff": {"team": {"headcount": 2, "tasks": ["fu.*"]}},
+        "organisation": {"model": "specialised", "caseload_cap": 3},
+    }
+    scenario = parse_scenario(data)
+    env, office, snapshots = build_office(scenario, 0)
+    env.run(until=env.process(snapshots.process(60)))
+    ts = run_replication(scenario, 0).timeseries
+    assert (ts["caseload_follow_up_max"] == 3).all()
+    assert (ts["caseload_follow_up_mean"] == 3).all()
+    assert sorted(len(cw.users) for cw in office.caseworkers) == [3, 3]
+    assert sum(u.owner is None for u in office.users_by_uid.values()) == 4
