@@ -9,13 +9,12 @@ from importlib import metadata
 from typing import Any
 
 from capacity.experiment import ExperimentResult
+from capacity.model.rng import STREAM_SCHEME
 from capacity.scenario import Scenario
 
 __all__ = ["RANDOM_STREAMS", "VERSIONED_PACKAGES", "build_manifest", "package_versions"]
 
-RANDOM_STREAMS = (
-    "numpy SeedSequence(entropy=run.seed, spawn_key=(replication, ...)) one stream per named source"
-)
+RANDOM_STREAMS = STREAM_SCHEME
 """How random numbers are drawn, so that a reviewer can reproduce any replication."""
 
 VERSIONED_PACKAGES: tuple[str, ...] = (
