@@ -107,6 +107,22 @@ def test_out_that_is_a_file_exits_2(write_scenario: ScenarioWriter, tmp_path: Pa
     assert out.read_text() == "keep me"
 
 
+def test_out_below_a_file_is_refused_before_simulating(
+    write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out inside a path that runs through a file cannot be written: exit 2 before any
+    replication runs, and nothing is created."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    ran: list[int] = []
+    monkeypatch.setattr(cli, "run_experiment", lambda *a, **k: ran.append(1))
+    result = invoke("run", write_scenario(), "--out", blocker / "sub")
+    assert result.exit_code == 2
+    assert "give a folder you can write to" in result.output
+    assert ran == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "s.toml"]
+
+
 def test_ctrl_c_exits_130_and_writes_nothing(
     write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
