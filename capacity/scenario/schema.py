@@ -478,12 +478,16 @@ class CaseType(BaseModel):
         description="Stages in pathway order, a subset of reception, assessment, decision, "
         "plan, follow_up.",
     )
-    reception: Reception = Field(default_factory=Reception)
-    assessment: Assessment = Field(default_factory=Assessment)
-    decision: Decision = Field(default_factory=Decision)
-    plan: Plan = Field(default_factory=Plan)
-    follow_up: FollowUp = Field(default_factory=FollowUp)
-    disability: Disability = Field(default_factory=Disability)
+    reception: Reception = Field(default_factory=Reception, description="Reception stage.")
+    assessment: Assessment = Field(
+        default_factory=Assessment, description="Work ability assessment stage."
+    )
+    decision: Decision = Field(default_factory=Decision, description="Back-office decision.")
+    plan: Plan = Field(default_factory=Plan, description="Activity plan stage.")
+    follow_up: FollowUp = Field(default_factory=FollowUp, description="Follow-up stage.")
+    disability: Disability = Field(
+        default_factory=Disability, description="Preparing disability cases."
+    )
 
     @field_validator("stages")
     @classmethod
@@ -692,8 +696,8 @@ class Scenario(BaseModel):
     """A whole office: run settings, calendar, case types, arrivals, staff, organisation."""
 
     model_config = _STRICT
-    run: Run = Field(default_factory=Run)
-    calendar: Calendar = Field(default_factory=Calendar)
+    run: Run = Field(default_factory=Run, description="Dates, seed and replications.")
+    calendar: Calendar = Field(default_factory=Calendar, description="Working time.")
     case_types: dict[str, CaseType] = Field(
         min_length=1, description="Case types by name (letters, digits, _)."
     )
@@ -702,7 +706,9 @@ class Scenario(BaseModel):
         default_factory=list, description="Users in the office at time 0."
     )
     staff: dict[str, Team] = Field(min_length=1, description="Teams by name.")
-    organisation: Organisation = Field(default_factory=Organisation)
+    organisation: Organisation = Field(
+        default_factory=Organisation, description="Division of work and picking rules."
+    )
 
     @field_validator("case_types", "streams", "staff")
     @classmethod
