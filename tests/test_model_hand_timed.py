@@ -110,5 +110,6 @@ def test_caseload_cap_is_never_exceeded_and_the_rest_wait_for_a_caseworker() -> 
     ts = run_replication(scenario, 0).timeseries
     assert (ts["caseload_follow_up_max"] == 3).all()
     assert (ts["caseload_follow_up_mean"] == 3).all()
+    assert (ts["follow_up_without_caseworker"] == 4).all()
     assert sorted(len(cw.users) for cw in office.caseworkers) == [3, 3]
     assert sum(u.owner is None for u in office.users_by_uid.values()) == 4

@@ -218,3 +218,17 @@ def test_scenario_written_back_as_toml_loads_unchanged(tmp_path) -> None:
         scenario = load_scenario(name)
         (tmp_path / "s.toml").write_text(scenario_to_toml(scenario), encoding="utf-8")
         assert load_scenario(tmp_path / "s.toml") == scenario
+
+
+def test_small_rules_name_their_field() -> None:
+    """A weekday listed twice, NaN as a rate, and a plan share for users before
+    follow-up are each refused with their path."""
+    assert _problems(calendar__working_weekdays=["mon", "mon"])[0].startswith(
+        "calendar.working_weekdays: each weekday may be listed once"
+    )
+    assert _problems(streams__aap_claimant__rate_per_week=float("nan"))[0].startswith(
+        "streams.aap_claimant.rate_per_week: Input should be a finite number"
+    )
+    data_path = "initial_state__0__stage"
+    problems = _problems(**{data_path: "plan"})
+    assert problems[0].startswith("initial_state.0.with_valid_plan_share: applies only")

@@ -108,6 +108,12 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             "Follow-up contacts past their due date and not yet held, daily mean.",
         ),
         f(
+            "follow_up_without_caseworker_mean",
+            "users",
+            "Users in follow-up held by no caseworker (waiting for one, e.g. under a caseload "
+            "cap), daily mean.",
+        ),
+        f(
             "aap_time_on_aap_days_mean",
             "days",
             "Length of AAP spells that ended in the "
@@ -164,6 +170,7 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
         "caseload_follow_up_mean",
         "caseload_follow_up_max",
         "overdue_contacts",
+        "follow_up_without_caseworker",
         "caseworkers_on_duty",
         "caseworkers_busy",
         "caseworkers_idle",

@@ -80,6 +80,7 @@ class Snapshots:
             float(np.mean(loads)) if loads else math.nan,
             max(loads) if loads else math.nan,
             office.overdue_open,
+            sum(u.stage == "follow_up" and u.owner is None for u in office.users_by_uid.values()),
             on,
             busy,
             idle,
@@ -107,6 +108,7 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
     int_cols += [
         "aap_recipients",
         "overdue_contacts",
+        "follow_up_without_caseworker",
         "caseworkers_on_duty",
         "caseworkers_busy",
         "caseworkers_idle",
@@ -156,6 +158,7 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         ),
         "follow_up_contacts_overdue_share": _mean([float(x) for x in contacts]),
         "overdue_contacts_mean": float(window["overdue_contacts"].mean()),
+        "follow_up_without_caseworker_mean": float(window["follow_up_without_caseworker"].mean()),
         "aap_time_on_aap_days_mean": _mean([h / HOURS_PER_DAY for t, h in rec.spells if inside(t)]),
         "handoffs_per_week": sum(inside(t) for t in rec.handoffs) / weeks,
     }

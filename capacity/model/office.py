@@ -10,7 +10,8 @@ belongs to another team, the old caseworker lets go of the user (a hand-off, whi
 shared task except reception.
 
 Picking rule. A free caseworker looks at task names in ``organisation.priority`` order
-(overdue follow-up contacts and renewals first when ``overdue_first``); for the first
+(with ``overdue_first``, overdue follow-up contacts and plan renewals come before
+everything else, in the order ``priority`` gives those two); for the first
 name with work waiting, it takes the earliest released task among the heads of its own
 queue and its team's shared queue (its own first on a tie). Each queue is first in,
 first out, so ties are broken by release order, which is deterministic.
@@ -89,7 +90,10 @@ class Office:
         self.env = env
         self.scenario = scenario
         org = scenario.organisation
-        self.priority = tuple(org.priority)
+        self.priority: tuple[str, ...] = tuple(org.priority)
+        self.overdue_order: tuple[str, ...] = tuple(
+            t for t in self.priority if t in ("renewal", "follow_up")
+        )
         self.overdue_first = org.overdue_first
         self.cap = org.caseload_cap if org.caseload_cap is not None else math.inf
         self.handoff_hours = org.handoff_hours
@@ -195,7 +199,7 @@ class Office:
         capped = len(cw.users) >= self.cap
         if self.overdue_first:
             now = self.env.now
-            for name in ("renewal", "follow_up"):
+            for name in self.overdue_order:
                 queue = self._best(cw, name, capped)
                 if queue is not None and queue[0].deadline < now:
                     return queue.popleft()

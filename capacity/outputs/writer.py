@@ -8,7 +8,9 @@ import json
 import math
 import os
 import re
+import shlex
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +108,8 @@ def write_results(
         scenario: the validated scenario that was run (recorded in the manifest).
         out_dir: the results root folder; created if missing.
         run_id: folder name; default the run's UTC start time as ``YYYYmmdd-HHMMSS``.
-        command: the command line that started the run, recorded in the manifest.
+        command: the command line that started the run, recorded in the manifest;
+            default: this process's own command line.
 
     Returns:
         The path of the new results folder.
@@ -122,6 +125,7 @@ def write_results(
             f"run id must be 1-100 letters, digits, _ or -, starting with a letter or "
             f"digit (given {base!r})"
         )
+    command = command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
     parent = Path(out_dir) / scenario.run.name
     created = [p for p in (parent, *parent.parents) if not p.exists()]
     partial = parent / f".{base}.partial-{os.getpid()}"

@@ -26,7 +26,7 @@ __all__ = [
     "Uniform",
 ]
 
-_BASE = ConfigDict(extra="forbid", frozen=True, strict=True)
+_BASE = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Fixed(BaseModel):

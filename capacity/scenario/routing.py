@@ -162,6 +162,11 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
                 f"{base}.stage: '{group.stage}' is not a stage of case type "
                 f"'{group.case_type}' (allowed: {', '.join(ct.stages)})"
             )
+        if group.stage != "follow_up" and group.with_valid_plan_share != 1.0:
+            problems.append(
+                f"{base}.with_valid_plan_share: applies only to users in stage follow_up "
+                f"(this group is in '{group.stage}'; users before follow-up have no plan yet)"
+            )
 
     for tname, team in scenario.staff.items():
         for j, pattern in enumerate(team.tasks):

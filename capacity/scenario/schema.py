@@ -75,7 +75,7 @@ StageName = Literal["reception", "assessment", "decision", "plan", "follow_up"]
 TaskName = Literal["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 # Strict: a wrong type is refused, never converted ("3" is not 3, true is not 1.0). An
 # integer is still accepted where a float is expected, and dates may also be written as
 # ISO strings ("2010-03-01"), as TOML users often quote them.
@@ -234,6 +234,13 @@ class Calendar(BaseModel):
                 f"{self.hours_per_day}): a working day may not run past midnight"
             )
         return self
+
+    @field_validator("working_weekdays")
+    @classmethod
+    def _distinct_days(cls, days: list[str]) -> list[str]:
+        if len(set(days)) != len(days):
+            raise ValueError(f"each weekday may be listed once (given {days})")
+        return days
 
     @field_validator("summer_weeks")
     @classmethod
@@ -551,7 +558,11 @@ class Stream(BaseModel):
     def _in_order(cls, changes: list[RatePeriod]) -> list[RatePeriod]:
         dates = [c.from_date for c in changes]
         if dates != sorted(dates) or len(set(dates)) != len(dates):
-            raise ValueError("rate_changes must have distinct from_date values in date order")
+            raise ValueError(
+                "rate_changes must have distinct from_date values in date order (given "
+                + ", ".join(d.isoformat() for d in dates)
+                + ")"
+            )
         return changes
 
 
@@ -671,7 +682,9 @@ class Organisation(BaseModel):
     )
     overdue_first: bool = Field(
         default=False,
-        description="Take overdue follow-up contacts and plan renewals before anything else.",
+        description="Take overdue follow-up contacts and plan renewals before anything else "
+        "(between the two, in priority order). A plan that is missing or expired counts as "
+        "an overdue renewal.",
     )
     caseload_cap: int | None = Field(
         default=None,
