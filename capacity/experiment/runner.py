@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import signal
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pandas as pd
 
+from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.statistics import confidence_interval
 from capacity.model import figure_catalogue, run_replication
 from capacity.model.result import ReplicationResult
@@ -21,8 +19,6 @@ __all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "run_experiment"]
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("name", "unit", "mean", "ci_low", "ci_high", "replications")
 """Columns of :attr:`ExperimentResult.summary`, in order."""
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -59,45 +55,23 @@ class ExperimentResult:
     wall_seconds: float = math.nan
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C is handled once, by the parent, which cancels the work; workers that also
-    # received it would each print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _collect(
     scenario: Scenario,
     count: int,
     record_events: bool,
     workers: int,
+    scheduler: str | None,
     progress: ProgressCallback | None,
 ) -> list[ReplicationResult]:
-    results: list[ReplicationResult] = []
-
-    def finished(result: ReplicationResult) -> None:
-        results.append(result)
-        if progress is not None:
-            progress(len(results), count)
-
-    if workers == 1:
-        for replication in range(count):
-            finished(run_replication(scenario, replication, record_events))
-        return results
-    executor = ProcessPoolExecutor(max_workers=min(workers, count), initializer=_ignore_sigint)
-    try:
-        futures = [
-            executor.submit(run_replication, scenario, replication, record_events)
-            for replication in range(count)
-        ]
-        for future in as_completed(futures):
-            finished(future.result())
-    except BaseException:
-        # On Ctrl-C or a failed replication, drop the queued replications instead of
-        # running them all before the error reaches the caller.
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-    return results
+    jobs = [(scenario, replication) for replication in range(count)]
+    return map_replications(
+        jobs,
+        workers=workers,
+        scheduler=scheduler,
+        record_events=record_events,
+        progress=progress,
+        replicate=run_replication,
+    )
 
 
 def _summary(scenario: Scenario, figures: pd.DataFrame) -> pd.DataFrame:
@@ -137,6 +111,7 @@ def run_experiment(
     *,
     replications: int | None = None,
     workers: int = 1,
+    scheduler: str | None = None,
     record_events: bool = False,
     progress: ProgressCallback | None = None,
 ) -> ExperimentResult:
@@ -151,6 +126,8 @@ def run_experiment(
         replications: number of replications; default ``scenario.run.replications``.
         workers: processes to run replications in; 1 runs them one after the other in
             this process.
+        scheduler: address of a dask.distributed scheduler (``tcp://host:port``); when
+            given, the replications run on its workers instead of locally.
         record_events: also collect every user event (large for long horizons).
         progress: called as ``progress(done, total)`` after each replication finishes.
 
@@ -168,7 +145,7 @@ def run_experiment(
 
     started_at = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
-    results = _collect(scenario, count, record_events, workers, progress)
+    results = _collect(scenario, count, record_events, workers, scheduler, progress)
     results.sort(key=lambda r: r.replication)
     wall_seconds = time.perf_counter() - clock
     finished_at = dt.datetime.now(dt.UTC)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -145,7 +146,9 @@ def _figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
     return table
 
 
-def _run_with_progress(scenario: Scenario, workers: int, events: bool) -> ExperimentResult:
+def _run_with_progress(
+    scenario: Scenario, workers: int, events: bool, scheduler: str | None = None
+) -> ExperimentResult:
     progress = Progress(
         TextColumn("Simulating"),
         BarColumn(),
@@ -160,6 +163,7 @@ def _run_with_progress(scenario: Scenario, workers: int, events: bool) -> Experi
         return run_experiment(
             scenario,
             workers=workers,
+            scheduler=scheduler,
             record_events=events,
             progress=lambda done, total: progress.update(task, completed=done, total=total),
         )
@@ -237,6 +241,15 @@ def run(
             "processor cores. The results are the same whatever the number.",
         ),
     ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run the replications on a dask.distributed cluster instead, given its "
+            "scheduler's address (tcp://HOST:PORT). The results are the same as locally.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Simulate a scenario and save the results.
 
@@ -257,12 +270,20 @@ def run(
     problem = _unwritable(out)
     if problem:
         _fail(f"--out {out}: {problem}; give a folder you can write to")
+    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
+        _fail(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:PORT")
     announced = routing_warnings(chosen)
     for message in announced:
         _warn(message)
 
     try:
-        result = _run_with_progress(chosen, workers, events)
+        result = _run_with_progress(chosen, workers, events, scheduler)
+    except KeyboardInterrupt:
+        _fail("interrupted; no results were saved", EXIT_INTERRUPTED)
+    except OSError as error:
+        # Only the cluster connection does network I/O during the run.
+        _fail(f"cannot use the scheduler {scheduler}: {error}")
+    try:
         command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
         folder = write_results(result, chosen, out, command=command)
     except KeyboardInterrupt:
