@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from capacity.interfaces import cli
+from capacity.interfaces import cli, common
 from capacity.scenario import load_scenario, parse_scenario
 from capacity.scenario import loading as loading_module
 
@@ -115,7 +115,7 @@ def test_out_below_a_file_is_refused_before_simulating(
     blocker = tmp_path / "file"
     blocker.write_text("x")
     ran: list[int] = []
-    monkeypatch.setattr(cli, "run_experiment", lambda *a, **k: ran.append(1))
+    monkeypatch.setattr(common, "run_experiment", lambda *a, **k: ran.append(1))
     result = invoke("run", write_scenario(), "--out", blocker / "sub")
     assert result.exit_code == 2
     assert "give a folder you can write to" in result.output
@@ -131,7 +131,7 @@ def test_ctrl_c_exits_130_and_writes_nothing(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run_experiment", interrupted)
+    monkeypatch.setattr(common, "run_experiment", interrupted)
     out = tmp_path / "results"
     result = invoke("run", write_scenario(), "--out", out)
     assert result.exit_code == 130

@@ -1,0 +1,155 @@
+"""What every ``capacity`` command shares: exit codes, messages, loading a scenario with
+command-line overrides, the results-folder check, number formatting and the progress
+bar."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from capacity.experiment import ExperimentResult, run_experiment
+from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "EXIT_WRITE_FAILED",
+    "fail",
+    "figures_table",
+    "load_with_overrides",
+    "number",
+    "run_with_progress",
+    "unwritable",
+    "warn",
+]
+
+DEFAULT_SCENARIO = "office_2011"
+"""Bundled scenario run when ``capacity run`` is given none."""
+
+EXIT_USAGE = 2
+"""Exit code for an invalid scenario or option (the usual code for usage errors)."""
+
+EXIT_WRITE_FAILED = 1
+"""Exit code when the results cannot be written (folder not writable, disk full)."""
+
+EXIT_INTERRUPTED = 130
+"""Exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
+
+# Options that override a field of [run]: option name -> field name.
+_RUN_OVERRIDES = {
+    "--replications": "replications",
+    "--seed": "seed",
+    "--horizon-days": "horizon_days",
+    "--warm-up-days": "warm_up_days",
+}
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.secho(f"Error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    typer.secho(f"Warning: {message}", fg="yellow", err=True)
+
+
+def _name_option(problem: str) -> str:
+    for option, field in _RUN_OVERRIDES.items():
+        if problem.startswith(f"run.{field}:"):
+            return f"{problem} [set by {option}]"
+    return problem
+
+
+def load_with_overrides(name_or_path: str, overrides: dict[str, int | None]) -> Scenario:
+    """The scenario with the command-line overrides applied, validated as a whole."""
+    scenario = load_scenario(name_or_path)
+    given = {field: value for field, value in overrides.items() if value is not None}
+    if not given:
+        return scenario
+    try:
+        # Checks every rule again on the new values (ranges, warm-up inside the horizon,
+        # dates inside the horizon).
+        return with_changes(scenario, {f"run.{field}": value for field, value in given.items()})
+    except ScenarioError as error:
+        raise ScenarioError(
+            f"{name_or_path} (with command-line options)",
+            [_name_option(p) for p in error.problems],
+        ) from None
+
+
+def unwritable(out: Path) -> str | None:
+    """Why results could not be saved under ``out``, or None. Checked before simulating
+    so that a long run is not lost; creates nothing that stays."""
+    ancestor = out.absolute()
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"{ancestor} is not a folder"
+    try:
+        probe = tempfile.mkdtemp(prefix=".capacity-probe-", dir=ancestor)
+    except OSError as error:
+        return f"cannot create folders in {ancestor} ({error.strerror})"
+    os.rmdir(probe)
+    return None
+
+
+def number(value: float) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
+    run = scenario.run
+    table = Table(
+        title=(
+            f"{run.name}: {result.replications} replication(s), key figures over days "
+            f"{run.warm_up_days}-{run.horizon_days}"
+        ),
+        title_justify="left",
+    )
+    table.add_column("Key figure", no_wrap=True)
+    table.add_column("Unit")
+    table.add_column("Mean", justify="right", no_wrap=True)
+    table.add_column("95 % CI", justify="right", no_wrap=True)
+    for row in result.summary.itertuples(index=False):
+        if math.isnan(row.ci_low):
+            interval = "n/a"
+        else:
+            interval = f"{number(row.ci_low)} – {number(row.ci_high)}"
+        table.add_row(row.name, row.unit, number(row.mean), interval)
+    return table
+
+
+def run_with_progress(
+    scenario: Scenario, workers: int, events: bool, scheduler: str | None = None
+) -> ExperimentResult:
+    progress = Progress(
+        TextColumn("Simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("replications"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("replications", total=scenario.run.replications)
+        return run_experiment(
+            scenario,
+            workers=workers,
+            scheduler=scheduler,
+            record_events=events,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
