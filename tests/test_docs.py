@@ -14,6 +14,7 @@ README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8"
 def _documented_name(name: str) -> str:
     name = re.sub(r"^utilisation_.*", "utilisation_<team>", name)
     name = re.sub(r"^wait_[a-z_]+?_days_", "wait_<task>_days_", name)
+    name = re.sub(r"^waited_[a-z_]+_share$", "waited_<task>_share", name)
     return re.sub(r"^exits_per_year_.*", "exits_per_year_<reason>", name)
 
 

@@ -36,6 +36,7 @@ def test_three_users_one_server_open_all_day_wait_0_1_2_hours() -> None:
     s = parse_scenario(_one_desk({"always_open": True}, 1.0, 3))
     f = run_replication(s, 0).figures
     assert f["wait_reception_days_mean"] == pytest.approx(1 / 24)
+    assert f["waited_reception_share"] == pytest.approx(2 / 3)  # two of three waited
     assert f["exits_per_year_completed"] == pytest.approx(3 / (7 / 365.25))
 
 

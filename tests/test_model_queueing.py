@@ -37,6 +37,8 @@ def test_mean_wait_in_queue_matches_erlang_c(case: str, days: int, replications:
     assert (high - low) / 2 < 0.15 * exact["wq_hours"]
     util = sum(r.figures["utilisation_servers"] for r in results) / len(results)
     assert util == pytest.approx(exact["utilisation"], rel=0.02)
+    mean, low, high = interval([r.figures["waited_reception_share"] for r in results])
+    assert low <= exact["p_wait"] <= high, (mean, low, high, exact["p_wait"])
 
 
 @pytest.mark.slow

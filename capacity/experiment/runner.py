@@ -15,7 +15,7 @@ from capacity.model import figure_catalogue, run_replication
 from capacity.model.result import ReplicationResult
 from capacity.scenario import Scenario
 
-__all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "run_experiment"]
+__all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "combine", "run_experiment"]
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("name", "unit", "mean", "ci_low", "ci_high", "replications")
 """Columns of :attr:`ExperimentResult.summary`, in order."""
@@ -146,10 +146,28 @@ def run_experiment(
     started_at = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     results = _collect(scenario, count, record_events, workers, scheduler, progress)
-    results.sort(key=lambda r: r.replication)
-    wall_seconds = time.perf_counter() - clock
-    finished_at = dt.datetime.now(dt.UTC)
+    return combine(
+        scenario,
+        results,
+        record_events=record_events,
+        started_at=started_at,
+        wall_seconds=time.perf_counter() - clock,
+    )
 
+
+def combine(
+    scenario: Scenario,
+    results: list[ReplicationResult],
+    *,
+    record_events: bool = False,
+    started_at: dt.datetime | None = None,
+    wall_seconds: float = math.nan,
+) -> ExperimentResult:
+    """Combine finished replications of ``scenario`` into an :class:`ExperimentResult`
+    (sorted by replication number first, so the order they finished in does not matter).
+    """
+    results = sorted(results, key=lambda r: r.replication)
+    finished_at = dt.datetime.now(dt.UTC)
     figures = _figures_table(scenario, results)
     recorded = [(r.replication, r.events) for r in results if r.events is not None]
     events = _stack(recorded) if record_events and recorded else None
@@ -160,7 +178,7 @@ def run_experiment(
         events=events,
         figures=figures,
         warnings=warnings,
-        replications=count,
+        replications=len(results),
         started_at=started_at,
         finished_at=finished_at,
         wall_seconds=wall_seconds,

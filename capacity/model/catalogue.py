@@ -143,6 +143,14 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             )
         )
         specs.append(f(f"wait_{task}_days_p90", "days", f"90th percentile of the {task} wait."))
+        specs.append(
+            f(
+                f"waited_{task}_share",
+                "share",
+                f"Share of {task} tasks that waited at all before a caseworker started "
+                "them (P(wait) of queueing theory).",
+            )
+        )
     for reason in EXIT_REASONS:
         specs.append(
             f(

@@ -172,6 +172,8 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         waits = [w / HOURS_PER_DAY for t, w in rec.waits[task] if inside(t)]
         figures[f"wait_{task}_days_mean"] = _mean(waits)
         figures[f"wait_{task}_days_p90"] = _p90(waits)
+        # A wait under a microhour is a start in the same instant, not a wait.
+        figures[f"waited_{task}_share"] = _mean([float(w > 1e-6) for w in waits])
     counts = dict.fromkeys(EXIT_REASONS, 0)
     for t, reason in rec.exits:
         if inside(t):

@@ -1,0 +1,109 @@
+"""Sequential replications, MSER-5 warm-up and Erlang C: checked against values known
+by construction or by formula."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ANALYTIC
+from scipy import stats
+
+from capacity.experiment.erlang import erlang_c, erlang_c_staffing
+from capacity.experiment.sequential import relative_half_width, replicate_until_precise
+from capacity.experiment.warmup import mser5_truncation
+from capacity.model import ReplicationResult
+from capacity.scenario import Scenario
+
+FIGURE = "wait_reception_days_mean"
+
+
+def normal_replication(scenario: Scenario, replication: int, record_events: bool = False):
+    """A stand-in model whose figure is 10 + 2 Z, Z standard normal from the replication's
+    own seed: mean 10, standard deviation 2, so the relative half-width after n
+    replications is about 1.96 * 2 / (10 sqrt(n))."""
+    z = np.random.default_rng(replication).standard_normal()
+    return ReplicationResult(replication, {FIGURE: 10 + 2 * z}, pd.DataFrame({"day": [0]}))
+
+
+def _first_precise_n(precision: float, minimum: int) -> int:
+    values = [normal_replication(None, r).figures[FIGURE] for r in range(400)]
+    for n in range(minimum, 401):
+        v = np.array(values[:n])
+        half = stats.t.ppf(0.975, n - 1) * v.std(ddof=1) / np.sqrt(n)
+        if half / abs(v.mean()) <= precision:
+            return n
+    raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize("precision", [0.1, 0.05])
+def test_sequential_replications_stop_at_the_first_precise_n(
+    tiny: Scenario, precision: float
+) -> None:
+    """The method stops at exactly the first n (in order) whose interval is within the
+    precision, computed here independently; that n is near (1.96 * 2 / (10 eps))^2
+    (15 for 10 %, 61 for 5 %)."""
+    outcome = replicate_until_precise(
+        tiny,
+        precision=precision,
+        figures=[FIGURE],
+        replicate=normal_replication,
+        max_replications=400,
+    )
+    expected = _first_precise_n(precision, 5)
+    assert outcome.met
+    assert outcome.replications == expected
+    assert [r.replication for r in outcome.results] == list(range(expected))
+    assert outcome.precision_by_figure[FIGURE] <= precision
+    theory = (1.96 * 2 / (10 * precision)) ** 2
+    assert 0.5 * theory <= expected <= 1.6 * theory
+
+
+def test_stopping_point_does_not_depend_on_workers(tiny: Scenario) -> None:
+    one = replicate_until_precise(
+        tiny, precision=0.08, figures=[FIGURE], replicate=normal_replication
+    )
+    two = replicate_until_precise(
+        tiny, precision=0.08, figures=[FIGURE], replicate=normal_replication, workers=2
+    )
+    assert one.replications == two.replications
+    assert [r.figures for r in one.results] == [r.figures for r in two.results]
+
+
+def test_maximum_is_respected_and_reported(tiny: Scenario) -> None:
+    outcome = replicate_until_precise(
+        tiny, precision=0.001, figures=[FIGURE], replicate=normal_replication, max_replications=12
+    )
+    assert outcome.replications == 12
+    assert not outcome.met
+
+
+def test_relative_half_width_of_known_values() -> None:
+    """1..5: half-width 1.963243 around mean 3 -> 0.654414."""
+    assert relative_half_width([1, 2, 3, 4, 5]) == pytest.approx(1.9632431614775572 / 3)
+
+
+def test_mser5_removes_a_known_transient() -> None:
+    """Batches [10, 0, 0, ...]: keeping the first batch leaves squared error 0.9 (mean 1,
+    deviations 9 and nine times -1, over 10^2); dropping it leaves 0. So MSER-5 cuts 5."""
+    series = np.array([10.0] * 5 + [0.0] * 45)
+    assert mser5_truncation(series) == 5
+
+
+def test_mser5_finds_the_end_of_a_linear_decline_and_keeps_a_stationary_series() -> None:
+    rng = np.random.default_rng(1)
+    transient = np.concatenate([np.linspace(50, 0, 100), rng.normal(0, 1, 400)])
+    assert 90 <= mser5_truncation(transient) <= 110
+    assert mser5_truncation(np.full(60, 3.0)) == 0
+
+
+@pytest.mark.parametrize("case", ["mm1_rho08", "mmc_c5_rho09", "mmc_c10_rho085"])
+def test_erlang_c_matches_the_exact_cases(case: str) -> None:
+    exact = ANALYTIC[case]
+    load = exact["lambda_per_hour"] / exact["mu_per_hour"]
+    assert erlang_c(exact["servers"], load) == pytest.approx(exact["p_wait"], rel=1e-12)
+
+
+def test_erlang_c_staffing_is_the_fewest_servers_meeting_the_target() -> None:
+    """Load 4.5: P(wait) is 0.762, 0.422, 0.217, 0.104 with 5, 6, 7, 8 servers."""
+    assert [erlang_c_staffing(4.5, t) for t in (0.8, 0.5, 0.25, 0.15, 0.1)] == [5, 6, 7, 8, 9]
