@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from capacity.experiment import ExperimentResult
-from capacity.outputs import RANDOM_STREAMS, write_results
+from capacity.outputs import RANDOM_STREAMS, write_folder, write_results
 from capacity.outputs import writer as writer_module
 from capacity.scenario import Scenario
 
@@ -183,3 +183,27 @@ def test_unsafe_run_id_is_refused(tmp_path: Path, tiny: Scenario, run_id: str) -
     with pytest.raises(ValueError, match="run id"):
         write_results(_result(), tiny, tmp_path / "out", run_id=run_id)
     assert not (tmp_path / "out").exists()
+
+
+def test_write_folder_writes_each_kind_of_content(tmp_path: Path) -> None:
+    """write_folder writes a DataFrame as CSV (NaN an empty field), a dict as JSON (NaN
+    as the string "nan"), bytes and text as given, and the manifest last with the
+    folder's final name: a second folder with the same id is named r1-2 and its manifest
+    says so."""
+    files = {
+        "t.csv": pd.DataFrame({"x": [0.5, math.nan], "y": ["a", "b"]}),
+        "d.json": {"v": math.nan},
+        "b.bin": b"\x00\x01",
+        "s.txt": "æ\n",
+    }
+    for expected in ("r1", "r1-2"):
+        folder = write_folder(
+            files, tmp_path / "p", "r1", manifest=lambda final_id: {"run_id": final_id}
+        )
+        assert folder == tmp_path / "p" / expected
+        assert _entries(folder) == ["b.bin", "d.json", "manifest.json", "s.txt", "t.csv"]
+        assert (folder / "t.csv").read_bytes() == b"x,y\n0.5,a\n,b\n"
+        assert json.loads((folder / "d.json").read_text()) == {"v": "nan"}
+        assert (folder / "b.bin").read_bytes() == b"\x00\x01"
+        assert (folder / "s.txt").read_text(encoding="utf-8") == "æ\n"
+        assert json.loads((folder / "manifest.json").read_text()) == {"run_id": expected}

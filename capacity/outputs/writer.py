@@ -1,4 +1,4 @@
-"""Write an experiment's results to a new folder, all at once or not at all."""
+"""Write results to a new folder, all at once or not at all."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import re
 import shlex
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -20,7 +21,15 @@ from capacity.experiment import ExperimentResult
 from capacity.outputs.manifest import build_manifest
 from capacity.scenario import Scenario
 
-__all__ = ["CSV_OPTIONS", "write_results"]
+__all__ = [
+    "CSV_OPTIONS",
+    "FileContent",
+    "check_run_id",
+    "command_line",
+    "default_run_id",
+    "write_folder",
+    "write_results",
+]
 
 CSV_OPTIONS: dict[str, Any] = {
     "index": False,
@@ -35,7 +44,9 @@ _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
 _MAX_SUFFIX = 10_000
 
 
-def _default_run_id(started_at: dt.datetime | None) -> str:
+def default_run_id(started_at: dt.datetime | None) -> str:
+    """The run id for a run started at ``started_at`` (default now): its UTC time as
+    ``YYYYmmdd-HHMMSS``."""
     moment = started_at or dt.datetime.now(dt.UTC)
     return moment.astimezone(dt.UTC).strftime("%Y%m%d-%H%M%S")
 
@@ -48,6 +59,12 @@ def _free_run_id(parent: Path, base: str) -> str:
         if not (parent / candidate).exists():
             return candidate
     raise FileExistsError(f"{parent}: no free run id left for {base!r}")
+
+
+def command_line() -> str:
+    """This process's command line as a shell would show it, with the program's bare
+    name (``capacity run office_2011``), for manifests."""
+    return shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
 
 
 def _json_safe(value: Any) -> Any:
@@ -82,6 +99,95 @@ def _rename_new(source: Path, target: Path) -> None:
         raise
 
 
+FileContent: TypeAlias = pd.DataFrame | dict[str, Any] | bytes | str
+"""What :func:`write_folder` can write: a table (CSV with :data:`CSV_OPTIONS`), JSON
+data, raw bytes or UTF-8 text."""
+
+
+def _write_file(content: FileContent, path: Path) -> None:
+    if isinstance(content, pd.DataFrame):
+        _write_csv(content, path)
+    elif isinstance(content, dict):
+        _write_json(content, path)
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+def check_run_id(run_id: str) -> None:
+    """Raise ValueError unless ``run_id`` is a safe folder name: 1 to 100 letters,
+    digits, ``_`` and ``-``, starting with a letter or digit (no paths, no hidden
+    folders)."""
+    if not _RUN_ID.fullmatch(run_id):
+        raise ValueError(
+            f"run id must be 1-100 letters, digits, _ or -, starting with a letter or "
+            f"digit (given {run_id!r})"
+        )
+
+
+def write_folder(
+    files: Mapping[str, FileContent],
+    parent: Path,
+    run_id: str,
+    *,
+    manifest: Callable[[str], dict[str, Any]] | None = None,
+) -> Path:
+    """Write ``files`` into a new folder ``parent/<run id>/`` and return that folder.
+
+    The folder appears complete or not at all: everything is written into a hidden
+    ``.<run id>.partial-<pid>`` folder next to it, which is renamed at the end and
+    removed if anything fails (folders created on the way are removed too if left
+    empty). An existing folder is never overwritten: if ``run_id`` is taken, ``-2``,
+    ``-3``, ... is appended.
+
+    Args:
+        files: file name -> content, written in this order; a DataFrame is written as
+            CSV with :data:`CSV_OPTIONS`, a dict as JSON (NaN and infinity as strings),
+            bytes as they are and a str as UTF-8 text.
+        parent: the folder to create the new folder in; created if missing.
+        run_id: the wished-for folder name (see :func:`check_run_id`).
+        manifest: if given, called with the final folder name and written last as
+            ``manifest.json``, so that a manifest can name its own folder.
+
+    Returns:
+        The path of the new folder.
+
+    Raises:
+        ValueError: ``run_id`` is not a safe folder name (nothing is created).
+        OSError: a folder or file cannot be created or written.
+    """
+    check_run_id(run_id)
+    parent = Path(parent)
+    created = [p for p in (parent, *parent.parents) if not p.exists()]
+    partial = parent / f".{run_id}.partial-{os.getpid()}"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        if partial.exists():
+            shutil.rmtree(partial)
+        partial.mkdir()
+        for name, content in files.items():
+            _write_file(content, partial / name)
+        for _ in range(_MAX_SUFFIX):
+            final_id = _free_run_id(parent, run_id)
+            if manifest is not None:
+                _write_json(manifest(final_id), partial / "manifest.json")
+            try:
+                _rename_new(partial, parent / final_id)
+            except FileExistsError:
+                continue  # another writer took this id between the check and the rename
+            return parent / final_id
+        raise FileExistsError(f"{parent}: no free run id left for {run_id!r}")
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        for folder in created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
 def write_results(
     result: ExperimentResult,
     scenario: Scenario,
@@ -97,11 +203,9 @@ def write_results(
     events were recorded) and ``manifest.json`` (scenario, seed, versions, times; see
     :func:`capacity.outputs.manifest.build_manifest`).
 
-    The folder appears complete or not at all: everything is written into a hidden
-    ``.<run id>.partial-<pid>`` folder next to it, which is renamed at the end and removed
-    if anything fails (folders created on the way are removed too if left empty). An
-    existing folder is never overwritten: if the run id is taken, ``-2``, ``-3``, ... is
-    appended.
+    The folder appears complete or not at all and an existing folder is never
+    overwritten (see :func:`write_folder`): if the run id is taken, ``-2``, ``-3``, ...
+    is appended.
 
     Args:
         result: the experiment to write.
@@ -119,44 +223,20 @@ def write_results(
             with a letter or digit).
         OSError: a folder or file cannot be created or written.
     """
-    base = run_id if run_id is not None else _default_run_id(result.started_at)
-    if not _RUN_ID.fullmatch(base):
-        raise ValueError(
-            f"run id must be 1-100 letters, digits, _ or -, starting with a letter or "
-            f"digit (given {base!r})"
-        )
-    command = command or shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
-    parent = Path(out_dir) / scenario.run.name
-    created = [p for p in (parent, *parent.parents) if not p.exists()]
-    partial = parent / f".{base}.partial-{os.getpid()}"
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        if partial.exists():
-            shutil.rmtree(partial)
-        partial.mkdir()
-        files = ["summary.csv", "timeseries.csv"]
-        _write_csv(result.summary, partial / "summary.csv")
-        _write_csv(result.timeseries, partial / "timeseries.csv")
-        if result.events is not None:
-            _write_csv(result.events, partial / "events.csv")
-            files.append("events.csv")
-        for _ in range(_MAX_SUFFIX):
-            final_id = _free_run_id(parent, base)
-            manifest = build_manifest(
-                result, scenario, run_id=final_id, command=command, files=files
-            )
-            _write_json(manifest, partial / "manifest.json")
-            try:
-                _rename_new(partial, parent / final_id)
-            except FileExistsError:
-                continue  # another writer took this id between the check and the rename
-            return parent / final_id
-        raise FileExistsError(f"{parent}: no free run id left for {base!r}")
-    except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
-        for folder in created:
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        raise
+    base = run_id if run_id is not None else default_run_id(result.started_at)
+    check_run_id(base)
+    command = command or command_line()
+    files: dict[str, FileContent] = {
+        "summary.csv": result.summary,
+        "timeseries.csv": result.timeseries,
+    }
+    if result.events is not None:
+        files["events.csv"] = result.events
+    return write_folder(
+        files,
+        Path(out_dir) / scenario.run.name,
+        base,
+        manifest=lambda final_id: build_manifest(
+            result, scenario, run_id=final_id, command=command, files=list(files)
+        ),
+    )
