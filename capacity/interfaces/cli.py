@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from capacity.interfaces import staff_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     EXIT_INTERRUPTED,
@@ -220,6 +221,9 @@ def scenarios() -> None:
         except ScenarioError as error:
             summary = f"(invalid: {'; '.join(error.problems)})"
         typer.echo(f"{name:<{width}}  {summary}".rstrip())
+
+
+app.command("staff")(staff_cmd.staff)
 
 
 def main() -> None:
