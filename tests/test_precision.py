@@ -107,3 +107,80 @@ def test_erlang_c_matches_the_exact_cases(case: str) -> None:
 def test_erlang_c_staffing_is_the_fewest_servers_meeting_the_target() -> None:
     """Load 4.5: P(wait) is 0.762, 0.422, 0.217, 0.104 with 5, 6, 7, 8 servers."""
     assert [erlang_c_staffing(4.5, t) for t in (0.8, 0.5, 0.25, 0.15, 0.1)] == [5, 6, 7, 8, 9]
+
+
+def test_run_with_automatic_choices_records_them_and_matches_a_fixed_run(
+    write_scenario, tmp_path
+) -> None:
+    """``capacity run --replications auto --warm-up-days auto``: the manifest records the
+    chosen warm-up (a multiple of 5 below the horizon) and replication count, and the
+    summary equals a plain run with those two numbers given explicitly."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from capacity.interfaces import cli
+
+    path = write_scenario()
+    runner = CliRunner()
+    auto = runner.invoke(
+        cli.app,
+        [
+            "run",
+            str(path),
+            "--replications",
+            "auto",
+            "--precision",
+            "0.3",
+            "--max-replications",
+            "8",
+            "--precision-figure",
+            "aap_decision_days_mean",
+            "--warm-up-days",
+            "auto",
+            "--out",
+            str(tmp_path / "a"),
+        ],
+    )
+    assert auto.exit_code == 0, auto.output
+    (folder,) = (tmp_path / "a" / "tiny").iterdir()
+    method = json.loads((folder / "manifest.json").read_text())["method"]
+    assert method["warm_up"] == "MSER-5"
+    assert method["warm_up_days"] % 5 == 0
+    assert 0 <= method["warm_up_days"] < 30
+    n = method["replications_needed"]
+    assert 5 <= n <= 8
+    fixed = runner.invoke(
+        cli.app,
+        [
+            "run",
+            str(path),
+            "--replications",
+            str(n),
+            "--warm-up-days",
+            str(method["warm_up_days"]),
+            "--out",
+            str(tmp_path / "f"),
+        ],
+    )
+    assert fixed.exit_code == 0, fixed.output
+    (other,) = (tmp_path / "f" / "tiny").iterdir()
+    assert (folder / "summary.csv").read_bytes() == (other / "summary.csv").read_bytes()
+
+
+def test_bad_automatic_options_exit_2(write_scenario, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from capacity.interfaces import cli
+
+    path = str(write_scenario())
+    runner = CliRunner()
+    for args in (
+        ["--replications", "many"],
+        ["--warm-up-days", "soon"],
+        ["--replications", "auto", "--precision", "1.5"],
+        ["--replications", "auto", "--precision-figure", "nonsense"],
+    ):
+        result = runner.invoke(cli.app, ["run", path, *args, "--out", str(tmp_path)])
+        assert result.exit_code == 2, (args, result.output)
+    assert list(tmp_path.iterdir()) == [tmp_path / "s.toml"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -53,6 +54,9 @@ class ExperimentResult:
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     wall_seconds: float = math.nan
+    method: dict[str, Any] = field(default_factory=dict)
+    """How the number of replications and the warm-up were chosen, when they were
+    chosen automatically (written to the manifest)."""
 
 
 def _collect(
@@ -162,6 +166,7 @@ def combine(
     record_events: bool = False,
     started_at: dt.datetime | None = None,
     wall_seconds: float = math.nan,
+    method: dict[str, Any] | None = None,
 ) -> ExperimentResult:
     """Combine finished replications of ``scenario`` into an :class:`ExperimentResult`
     (sorted by replication number first, so the order they finished in does not matter).
@@ -182,4 +187,5 @@ def combine(
         started_at=started_at,
         finished_at=finished_at,
         wall_seconds=wall_seconds,
+        method=dict(method or {}),
     )

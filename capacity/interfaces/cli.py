@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from capacity.experiment.automatic import run_automatic
 from capacity.interfaces import staff_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
@@ -27,9 +28,17 @@ from capacity.interfaces.common import (
     run_with_progress,
     unwritable,
     warn,
+    with_progress,
 )
+from capacity.model import figure_catalogue
 from capacity.outputs import write_results
-from capacity.scenario import ScenarioError, bundled_scenarios, load_scenario, scenario_to_toml
+from capacity.scenario import (
+    Scenario,
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    scenario_to_toml,
+)
 from capacity.scenario.routing import routing_warnings
 
 __all__ = ["DEFAULT_SCENARIO", "EXIT_INTERRUPTED", "EXIT_USAGE", "app", "main"]
@@ -58,12 +67,35 @@ def run(
         ),
     ] = DEFAULT_SCENARIO,
     replications: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--replications",
             help="How many times to play out the period, each time with different chance "
             "events. More replications give narrower uncertainty ranges but take longer. "
-            "Default: the number in the scenario.",
+            "'auto' adds replications until the key figures are as precise as --precision "
+            "asks. Default: the number in the scenario.",
+            show_default=False,
+        ),
+    ] = None,
+    precision: Annotated[
+        float,
+        typer.Option(
+            "--precision",
+            help="With --replications auto: stop when each checked key figure's 95 % "
+            "interval is within this share of its mean (0.05 = 5 %).",
+        ),
+    ] = 0.05,
+    max_replications: Annotated[
+        int,
+        typer.Option("--max-replications", min=2, help="With --replications auto: at most."),
+    ] = 200,
+    precision_figure: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--precision-figure",
+            help="With --replications auto: a key figure whose precision is checked "
+            "(repeat for several). Default: plan share, caseload, decision time and "
+            "reception wait, where defined.",
             show_default=False,
         ),
     ] = None,
@@ -86,11 +118,12 @@ def run(
         ),
     ] = None,
     warm_up_days: Annotated[
-        int | None,
+        str | None,
         typer.Option(
             "--warm-up-days",
             help="Days at the start to leave out of the key figures, for example while a "
-            "new office fills up. Default: the scenario's value.",
+            "new office fills up. 'auto' chooses them by MSER-5 on the daily number of "
+            "users in the office (shown in the output). Default: the scenario's value.",
             show_default=False,
         ),
     ] = None,
@@ -133,14 +166,20 @@ def run(
 
     Prints the key figures with their 95 % uncertainty range and where the tables are saved.
     """
-    overrides = {
-        "replications": replications,
-        "seed": seed,
-        "horizon_days": horizon_days,
-        "warm_up_days": warm_up_days,
-    }
+    auto_replications = replications == "auto"
+    auto_warm_up = warm_up_days == "auto"
     try:
+        overrides = {
+            "replications": None if auto_replications else _whole(replications, "--replications"),
+            "seed": seed,
+            "horizon_days": horizon_days,
+            "warm_up_days": None if auto_warm_up else _whole(warm_up_days, "--warm-up-days"),
+        }
         chosen = load_with_overrides(scenario, overrides)
+        if not 0 < precision < 1:
+            raise ScenarioError("--precision", [f"must be between 0 and 1 (given {precision})"])
+        if auto_replications:
+            _check_figures(chosen, precision_figure or [])
     except ScenarioError as error:
         fail(str(error))
     if out.exists() and not out.is_dir():
@@ -155,7 +194,25 @@ def run(
         warn(message)
 
     try:
-        result = run_with_progress(chosen, workers, events, scheduler)
+        if auto_replications or auto_warm_up:
+            total = max_replications if auto_replications else chosen.run.replications
+            chosen, result = with_progress(
+                total,
+                lambda report: run_automatic(
+                    chosen,
+                    auto_warm_up=auto_warm_up,
+                    auto_replications=auto_replications,
+                    precision=precision,
+                    precision_figures=precision_figure or None,
+                    max_replications=max_replications,
+                    workers=workers,
+                    scheduler=scheduler,
+                    record_events=events,
+                    progress=report,
+                ),
+            )
+        else:
+            result = run_with_progress(chosen, workers, events, scheduler)
     except KeyboardInterrupt:
         fail("interrupted; no results were saved", EXIT_INTERRUPTED)
     except OSError as error:
@@ -170,10 +227,46 @@ def run(
         fail(f"could not save the results in {out}: {error}", EXIT_WRITE_FAILED)
 
     Console().print(figures_table(result, chosen))
+    _describe_method(result.method)
     for message in result.warnings:
         if message not in announced:
             warn(message)
     typer.echo(f"Results saved in: {folder}")
+
+
+def _whole(text: str | None, option: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ScenarioError(option, [f"give a whole number or 'auto' (given {text!r})"]) from None
+
+
+def _check_figures(scenario: Scenario, names: list[str]) -> None:
+    known = {spec.name for spec in figure_catalogue(scenario)}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ScenarioError("--precision-figure", [f"unknown key figure(s): {unknown}"])
+
+
+def _describe_method(method: dict) -> None:
+    if "warm_up" in method:
+        typer.echo(
+            f"Warm-up chosen by MSER-5 on the daily {method['warm_up_series']}: "
+            f"{method['warm_up_days']} days."
+        )
+    if method.get("replications") == "sequential":
+        widths = ", ".join(
+            f"{name} {width:.1%}"
+            for name, width in method["precision_by_figure"].items()
+            if width == width  # figures this scenario does not define are NaN
+        )
+        verdict = "met" if method["precision_met"] else "NOT met (stopped at the maximum)"
+        typer.echo(
+            f"Replications: {method['replications_needed']}; precision "
+            f"{method['precision']:.0%} {verdict}; half-width / mean: {widths}."
+        )
 
 
 @app.command()

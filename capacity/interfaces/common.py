@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -16,7 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from capacity.experiment import ExperimentResult, run_experiment
+from capacity.experiment.executor import ProgressCallback
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
+
+T = TypeVar("T")
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -30,6 +34,7 @@ __all__ = [
     "run_with_progress",
     "unwritable",
     "warn",
+    "with_progress",
 ]
 
 DEFAULT_SCENARIO = "office_2011"
@@ -135,6 +140,17 @@ def figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
 def run_with_progress(
     scenario: Scenario, workers: int, events: bool, scheduler: str | None = None
 ) -> ExperimentResult:
+    """Run the scenario's replications with a progress bar on stderr."""
+    return with_progress(
+        scenario.run.replications,
+        lambda report: run_experiment(
+            scenario, workers=workers, scheduler=scheduler, record_events=events, progress=report
+        ),
+    )
+
+
+def with_progress(total: int, work: Callable[[ProgressCallback], T]) -> T:
+    """Call ``work(report)`` while a progress bar on stderr shows ``report(done, total)``."""
     progress = Progress(
         TextColumn("Simulating"),
         BarColumn(),
@@ -145,11 +161,5 @@ def run_with_progress(
         transient=True,
     )
     with progress:
-        task = progress.add_task("replications", total=scenario.run.replications)
-        return run_experiment(
-            scenario,
-            workers=workers,
-            scheduler=scheduler,
-            record_events=events,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+        task = progress.add_task("replications", total=total)
+        return work(lambda done, total: progress.update(task, completed=done, total=total))

@@ -62,8 +62,9 @@ def build_manifest(
     ``seed``, ``replications`` (number actually run), ``started_at_utc`` and
     ``finished_at_utc`` (ISO 8601, or null if unknown), ``wall_seconds`` (or null),
     ``random_streams`` (:data:`RANDOM_STREAMS`), ``versions`` (see
-    :func:`package_versions`), ``files`` (the data files in the folder), ``warnings``
-    and ``scenario`` (the validated scenario with every default filled in).
+    :func:`package_versions`), ``files`` (the data files in the folder), ``warnings``,
+    ``method`` (how replications and warm-up were chosen, if automatically) and
+    ``scenario`` (the validated scenario with every default filled in).
     """
     wall = result.wall_seconds
     return {
@@ -79,5 +80,6 @@ def build_manifest(
         "versions": package_versions(),
         "files": files,
         "warnings": list(result.warnings),
+        "method": result.method,
         "scenario": scenario.model_dump(mode="json"),
     }
