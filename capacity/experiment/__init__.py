@@ -1,7 +1,15 @@
 """Experiments: run the replications of a scenario and summarise them with confidence
-intervals."""
+intervals; compare scenarios on the same users and work."""
 
+from capacity.experiment.compare import ComparisonResult, compare
 from capacity.experiment.runner import SUMMARY_COLUMNS, ExperimentResult, run_experiment
 from capacity.experiment.statistics import confidence_interval
 
-__all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "confidence_interval", "run_experiment"]
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "ComparisonResult",
+    "ExperimentResult",
+    "compare",
+    "confidence_interval",
+    "run_experiment",
+]
