@@ -4,10 +4,18 @@ The flow is scenario (validated input) -> model (SimPy processes, one replicatio
 experiment (replications) -> outputs (tables, files) -> interfaces (CLI).
 
 ``capacity.run(scenario, ...)`` is :func:`capacity.experiment.run_experiment`;
-``capacity.compare([base, *alternatives], ...)`` is :func:`capacity.experiment.compare`.
+``capacity.compare([base, *alternatives], ...)`` is :func:`capacity.experiment.compare`;
+``capacity.sweep(scenario, variations_or_points, ...)`` is
+:func:`capacity.experiment.sweep`.
 """
 
-from capacity.experiment import ComparisonResult, ExperimentResult, compare, run_experiment
+from capacity.experiment import (
+    ComparisonResult,
+    ExperimentResult,
+    compare,
+    run_experiment,
+    sweep,
+)
 from capacity.outputs import write_comparison, write_results
 from capacity.scenario import Scenario, ScenarioError, load_scenario
 
@@ -25,6 +33,7 @@ __all__ = [
     "load_scenario",
     "run",
     "run_experiment",
+    "sweep",
     "write_comparison",
     "write_results",
 ]
