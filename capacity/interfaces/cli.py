@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from capacity.experiment.automatic import run_automatic
-from capacity.interfaces import compare_cmd, staff_cmd
+from capacity.interfaces import compare_cmd, staff_cmd, sweep_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     EXIT_INTERRUPTED,
@@ -318,6 +318,7 @@ def scenarios() -> None:
 
 app.command("compare")(compare_cmd.compare)
 app.command("staff")(staff_cmd.staff)
+app.command("sweep")(sweep_cmd.sweep)
 
 
 def main() -> None:
