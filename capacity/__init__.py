@@ -6,7 +6,9 @@ experiment (replications) -> outputs (tables, files) -> interfaces (CLI).
 ``capacity.run(scenario, ...)`` is :func:`capacity.experiment.run_experiment`;
 ``capacity.compare([base, *alternatives], ...)`` is :func:`capacity.experiment.compare`;
 ``capacity.sweep(scenario, variations_or_points, ...)`` is
-:func:`capacity.experiment.sweep`.
+:func:`capacity.experiment.sweep`;
+``capacity.least_staffing(scenario, ["figure>=value"], "PATH=LOW:HIGH", ...)`` is
+:func:`capacity.experiment.staffing.least_staffing_table`.
 """
 
 from capacity.experiment import (
@@ -16,12 +18,14 @@ from capacity.experiment import (
     run_experiment,
     sweep,
 )
+from capacity.experiment.staffing import least_staffing_table
 from capacity.outputs import write_comparison, write_results
 from capacity.scenario import Scenario, ScenarioError, load_scenario
 
 __version__ = "0.1.0"
 
 run = run_experiment
+least_staffing = least_staffing_table
 
 __all__ = [
     "ComparisonResult",
@@ -30,6 +34,7 @@ __all__ = [
     "ScenarioError",
     "__version__",
     "compare",
+    "least_staffing",
     "load_scenario",
     "run",
     "run_experiment",

@@ -235,8 +235,10 @@ def _table(
             alt_values = result.figures[spec.name].to_numpy(dtype=float)
             row = (_paired_row if paired else _independent_row)(base_values, alt_values)
             low, high = row[3], row[4]
+            # Differences at rounding level (1e-9 of the figure's size) are no difference;
             # NaN compares False both ways, so an undefined interval is not significant.
-            significant = bool(low > 0.0 or high < 0.0)
+            tolerance = 1e-9 * max(1.0, abs(row[0])) if row[0] == row[0] else 0.0
+            significant = bool(low > tolerance or high < -tolerance)
             rows.append((label, spec.name, spec.unit, *row, significant))
     table = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     return table.astype({"replications": int, "significant": bool})

@@ -37,6 +37,7 @@ __all__ = [
     "StaffingAnswer",
     "Target",
     "least_staffing",
+    "least_staffing_table",
     "parse_target",
 ]
 
@@ -259,3 +260,36 @@ def least_staffing(
         )
     answer.erlang = _erlang(scenario, path, top, answer.evaluated[top], erlang_max_p_wait)
     return answer
+
+
+def least_staffing_table(
+    scenario: Scenario,
+    targets: Sequence[str | Target],
+    vary: str,
+    **options: object,
+) -> pd.DataFrame:
+    """:func:`least_staffing` for scripts: targets as text (``"figure>=value"``) and the
+    search as ``"PATH=LOW:HIGH"``; returns the staffing.csv table, with the answer in
+    ``table.attrs``: ``answer`` (the least level, or None), ``monotone``, ``message``
+    and ``erlang`` (a dict, or None). ``options`` are passed on (replications, workers,
+    scheduler, erlang_max_p_wait).
+
+    Raises :class:`ScenarioError` for a malformed target or search, or an unknown path
+    or figure.
+    """
+    from capacity.experiment.vary import parse_variation
+
+    parsed = [t if isinstance(t, Target) else parse_target(t) for t in targets]
+    variation = parse_variation(vary)
+    levels = [v for v in variation.values if isinstance(v, int) and not isinstance(v, bool)]
+    if len(levels) != len(variation.values):
+        raise ScenarioError("vary", [f"{vary}: the levels must be whole numbers"])
+    answer = least_staffing(scenario, parsed, variation.path, levels, **options)  # type: ignore[arg-type]
+    table = answer.table()
+    table.attrs.update(
+        answer=answer.value,
+        monotone=answer.monotone,
+        message=answer.message,
+        erlang=None if answer.erlang is None else vars(answer.erlang).copy(),
+    )
+    return table

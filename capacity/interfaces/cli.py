@@ -6,7 +6,6 @@ folder is created; Ctrl-C ends with exit code 130 and leaves no results folder.
 
 from __future__ import annotations
 
-import re
 import shlex
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from capacity.interfaces.common import (
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     EXIT_WRITE_FAILED,
+    check_scheduler,
     fail,
     figures_table,
     load_with_overrides,
@@ -187,8 +187,7 @@ def run(
     problem = unwritable(out)
     if problem:
         fail(f"--out {out}: {problem}; give a folder you can write to")
-    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
-        fail(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:PORT")
+    check_scheduler(scheduler)
     announced = routing_warnings(chosen)
     for message in announced:
         warn(message)

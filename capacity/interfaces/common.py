@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "EXIT_WRITE_FAILED",
+    "check_scheduler",
     "fail",
     "figures_table",
     "load_with_overrides",
@@ -61,6 +63,12 @@ _RUN_OVERRIDES = {
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     typer.secho(f"Error: {message}", fg="red", err=True)
     raise typer.Exit(code)
+
+
+def check_scheduler(scheduler: str | None) -> None:
+    """Exit 2 unless ``scheduler`` is None or looks like a dask scheduler address."""
+    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
+        fail(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:PORT")
 
 
 def warn(message: str) -> None:

@@ -8,7 +8,6 @@ Like ``capacity run``: every input is checked before anything runs or is created
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ from capacity.experiment.compare import compare as compare_scenarios
 from capacity.interfaces.common import (
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
+    check_scheduler,
     fail,
     load_with_overrides,
     number,
@@ -242,8 +242,7 @@ def compare(
     problem = unwritable(out / COMPARISON_FOLDER)
     if problem:
         fail(f"--out {out}: {problem}; give a folder you can write to")
-    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
-        fail(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:PORT")
+    check_scheduler(scheduler)
     announced = []
     for label, scenario in zip(labels, prepared, strict=True):
         for message in routing_warnings(scenario):

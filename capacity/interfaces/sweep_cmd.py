@@ -10,7 +10,6 @@ before anything is written; Ctrl-C exits with 130 and keeps the finished points.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
+    check_scheduler,
     fail,
     load_with_overrides,
     number,
@@ -189,8 +189,7 @@ def sweep(
         chosen_points = _points(vary, points)
     except ScenarioError as error:
         fail(str(error))
-    if scheduler is not None and not re.fullmatch(r"(tcp|tls|inproc|ucx)://\S+", scheduler):
-        fail(f"--scheduler {scheduler!r} is not a scheduler address like tcp://HOST:PORT")
+    check_scheduler(scheduler)
     if out.exists() and not out.is_dir():
         fail(f"--out {out} is a file; give a folder for the results")
     problem = unwritable(out)
