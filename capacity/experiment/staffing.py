@@ -38,6 +38,7 @@ __all__ = [
     "Target",
     "least_staffing",
     "least_staffing_table",
+    "parse_levels",
     "parse_target",
 ]
 
@@ -262,6 +263,21 @@ def least_staffing(
     return answer
 
 
+def parse_levels(vary: str) -> tuple[str, list[int]]:
+    """``"PATH=LOW:HIGH"`` (or a list) as the path and its whole-number levels.
+
+    Raises :class:`ScenarioError` for a malformed specification or a level that is not
+    a whole number.
+    """
+    from capacity.experiment.vary import parse_variation
+
+    variation = parse_variation(vary)
+    levels = [v for v in variation.values if isinstance(v, int) and not isinstance(v, bool)]
+    if len(levels) != len(variation.values):
+        raise ScenarioError("--vary", [f"{vary}: the levels must be whole numbers"])
+    return variation.path, levels
+
+
 def least_staffing_table(
     scenario: Scenario,
     targets: Sequence[str | Target],
@@ -277,14 +293,9 @@ def least_staffing_table(
     Raises :class:`ScenarioError` for a malformed target or search, or an unknown path
     or figure.
     """
-    from capacity.experiment.vary import parse_variation
-
     parsed = [t if isinstance(t, Target) else parse_target(t) for t in targets]
-    variation = parse_variation(vary)
-    levels = [v for v in variation.values if isinstance(v, int) and not isinstance(v, bool)]
-    if len(levels) != len(variation.values):
-        raise ScenarioError("vary", [f"{vary}: the levels must be whole numbers"])
-    answer = least_staffing(scenario, parsed, variation.path, levels, **options)  # type: ignore[arg-type]
+    path, levels = parse_levels(vary)
+    answer = least_staffing(scenario, parsed, path, levels, **options)  # type: ignore[arg-type]
     table = answer.table()
     table.attrs.update(
         answer=answer.value,

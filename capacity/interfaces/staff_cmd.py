@@ -10,8 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from capacity.experiment.staffing import StaffingAnswer, least_staffing, parse_target
-from capacity.experiment.vary import parse_variation
+from capacity.experiment.staffing import (
+    StaffingAnswer,
+    least_staffing,
+    parse_levels,
+    parse_target,
+)
 from capacity.interfaces.common import (
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
@@ -132,10 +136,7 @@ def staff(
     try:
         chosen = load_with_overrides(scenario, {"replications": replications})
         targets = [parse_target(t) for t in target]
-        variation = parse_variation(vary)
-        levels = [int(v) for v in variation.values if float(v) == int(v)]
-        if len(levels) != len(variation.values):
-            raise ScenarioError("--vary", [f"{vary}: the levels must be whole numbers"])
+        path, levels = parse_levels(vary)
     except ScenarioError as error:
         fail(str(error))
     problem = unwritable(out)
@@ -148,12 +149,12 @@ def staff(
         answer = least_staffing(
             chosen,
             targets,
-            variation.path,
+            path,
             levels,
             workers=workers,
             scheduler=scheduler,
             erlang_max_p_wait=erlang_p_wait,
-            progress=lambda level: console.print(f"Simulating {variation.path} = {level} ..."),
+            progress=lambda level: console.print(f"Simulating {path} = {level} ..."),
         )
     except ScenarioError as error:
         fail(str(error))
