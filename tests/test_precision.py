@@ -184,3 +184,51 @@ def test_bad_automatic_options_exit_2(write_scenario, tmp_path) -> None:
         result = runner.invoke(cli.app, ["run", path, *args, "--out", str(tmp_path)])
         assert result.exit_code == 2, (args, result.output)
     assert list(tmp_path.iterdir()) == [tmp_path / "s.toml"]
+
+
+def test_automatic_choices_at_their_limits(write_scenario, tmp_path) -> None:
+    """--max-replications below the usual minimum of 5 runs that many; --warm-up-days auto
+    on a horizon under 10 days is refused with exit 2 (MSER-5 needs two batches)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from capacity.interfaces import cli
+
+    path = str(write_scenario())
+    runner = CliRunner()
+    few = runner.invoke(
+        cli.app,
+        [
+            "run",
+            path,
+            "--replications",
+            "auto",
+            "--precision",
+            "0.001",
+            "--max-replications",
+            "3",
+            "--out",
+            str(tmp_path / "few"),
+        ],
+    )
+    assert few.exit_code == 0, few.output
+    (folder,) = (tmp_path / "few" / "tiny").iterdir()
+    method = json.loads((folder / "manifest.json").read_text())["method"]
+    assert method["replications_needed"] == 3
+    assert not method["precision_met"]
+    short = runner.invoke(
+        cli.app,
+        [
+            "run",
+            path,
+            "--warm-up-days",
+            "auto",
+            "--horizon-days",
+            "9",
+            "--out",
+            str(tmp_path / "short"),
+        ],
+    )
+    assert short.exit_code == 2, short.output
+    assert "at least 10 days" in short.output

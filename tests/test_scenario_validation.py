@@ -232,3 +232,18 @@ def test_small_rules_name_their_field() -> None:
     data_path = "initial_state__0__stage"
     problems = _problems(**{data_path: "plan"})
     assert problems[0].startswith("initial_state.0.with_valid_plan_share: applies only")
+
+
+def test_sweep_specifications_refuse_non_numbers_and_run_settings() -> None:
+    from capacity.experiment.vary import parse_variation, scenarios_for_points
+
+    for spec in (
+        "staff.follow_up.headcount=inf:inf",
+        "staff.follow_up.headcount=nan:1",
+        "staff.follow_up.headcount=0:1:1e-300",
+    ):
+        with pytest.raises(ScenarioError):
+            parse_variation(spec)
+    assert parse_variation("staff.follow_up.headcount=6:9").values == (6, 7, 8, 9)
+    with pytest.raises(ScenarioError, match="run settings cannot be varied"):
+        scenarios_for_points(load_scenario("office_2011"), [{"run.horizon_days": 100}])

@@ -84,3 +84,26 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
         result = runner.invoke(cli.app, ["staff", "mmc_check", *args, "--out", str(tmp_path)])
         assert result.exit_code == 2, result.output
         assert list(tmp_path.iterdir()) == []
+
+
+def test_erlang_comparison_uses_the_targets_own_p_wait_and_one_replication_is_refused() -> None:
+    scenario = with_changes(
+        load_scenario("mmc_check"), {"run.horizon_days": 5, "run.warm_up_days": 1}
+    )
+    answer = least_staffing(
+        scenario,
+        [parse_target("waited_reception_share<=0.3")],
+        "staff.servers.headcount",
+        [8, 9],
+        replications=2,
+    )
+    assert answer.erlang is not None
+    assert answer.erlang.max_p_wait == 0.3
+    with pytest.raises(ScenarioError, match="at least 2 replications"):
+        least_staffing(
+            scenario,
+            [parse_target("waited_reception_share<=0.3")],
+            "staff.servers.headcount",
+            [8, 9],
+            replications=1,
+        )

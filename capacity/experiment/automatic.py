@@ -12,8 +12,8 @@ import numpy as np
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.runner import ExperimentResult, combine
 from capacity.experiment.sequential import replicate_until_precise
-from capacity.experiment.warmup import mser5_truncation
-from capacity.scenario import Scenario, with_changes
+from capacity.experiment.warmup import BATCH, mser5_truncation
+from capacity.scenario import Scenario, ScenarioError, with_changes
 
 __all__ = ["WARM_UP_MEASURE", "choose_warm_up", "run_automatic"]
 
@@ -34,16 +34,26 @@ def choose_warm_up(
     Returns the warm-up and a description for the manifest. The choice is capped below
     the horizon; a scenario that starts from a loaded initial state may well get 0.
     """
+    if scenario.run.horizon_days < 2 * BATCH:
+        raise ScenarioError(
+            "--warm-up-days auto",
+            [f"needs a horizon of at least {2 * BATCH} days (given {scenario.run.horizon_days})"],
+        )
     pilot = with_changes(scenario, {"run.warm_up_days": 0})
     count = max(1, min(pilot_replications, scenario.run.replications))
     results = map_replications(
         [(pilot, r) for r in range(count)], workers=workers, scheduler=scheduler
     )
     series = np.mean([r.timeseries[WARM_UP_MEASURE].to_numpy(float) for r in results], axis=0)
-    days = min(mser5_truncation(series), scenario.run.horizon_days - 1)
+    chosen = mser5_truncation(series)
+    days = min(chosen, scenario.run.horizon_days - 1)
+    # MSER-5 looks only at the first half; a choice at its edge means the series had not
+    # settled by then, and the horizon is too short to say how long warm-up should be.
+    at_limit = chosen >= (series.size // BATCH) // 2 * BATCH
     return days, {
         "warm_up": "MSER-5",
         "warm_up_days": days,
+        "warm_up_at_limit": bool(at_limit),
         "warm_up_series": WARM_UP_MEASURE,
         "warm_up_pilot_replications": count,
     }
@@ -96,6 +106,7 @@ def run_automatic(
         scenario,
         precision=precision,
         figures=precision_figures,
+        min_replications=min(5, max_replications),
         max_replications=max_replications,
         workers=workers,
         scheduler=scheduler,

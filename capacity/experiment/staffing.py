@@ -192,7 +192,7 @@ def least_staffing(
     replications: int | None = None,
     workers: int = 1,
     scheduler: str | None = None,
-    erlang_max_p_wait: float = 0.2,
+    erlang_max_p_wait: float | None = None,
     progress: Callable[[int], None] | None = None,
     replication_progress: ProgressCallback | None = None,
 ) -> StaffingAnswer:
@@ -206,7 +206,8 @@ def least_staffing(
         values: candidate levels (whole numbers; sorted and de-duplicated here).
         replications: per level; default the scenario's.
         workers, scheduler: where replications run.
-        erlang_max_p_wait: P(wait) target for the Erlang-C comparison.
+        erlang_max_p_wait: P(wait) target for the Erlang-C comparison; default the
+            value of a ``waited_<task>_share<=`` target if there is one, else 0.2.
         progress: called with the level about to be simulated.
         replication_progress: passed on to each level's replications.
 
@@ -215,6 +216,15 @@ def least_staffing(
     """
     levels = sorted(set(values))
     _check_inputs(scenario, targets, path, levels)
+    count = scenario.run.replications if replications is None else replications
+    if count < 2:
+        raise ScenarioError(
+            "replications",
+            [f"needs at least 2 replications per level for a confidence interval (given {count})"],
+        )
+    if erlang_max_p_wait is None:
+        waits = [t.value for t in targets if t.op == "<=" and t.figure.startswith("waited_")]
+        erlang_max_p_wait = min(waits) if waits and 0 < min(waits) <= 1 else 0.2
     answer = StaffingAnswer(path, tuple(targets), None)
 
     def meets(level: int) -> bool:

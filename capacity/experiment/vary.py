@@ -38,7 +38,9 @@ def _range(path: str, text: str) -> tuple[Any, ...]:
         numbers = [parse_value(p) for p in parts]
     except ValueError:
         numbers = parts
-    if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+    if not all(
+        isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n) for n in numbers
+    ):
         raise ScenarioError("--vary", [f"{path}: range bounds must be numbers (given {text!r})"])
     start, stop = numbers[0], numbers[1]
     step = numbers[2] if len(numbers) == 3 else 1
@@ -46,9 +48,10 @@ def _range(path: str, text: str) -> tuple[Any, ...]:
         raise ScenarioError(
             "--vary", [f"{path}: a range needs start <= stop and a positive step (given {text})"]
         )
-    count = math.floor((stop - start) / step + 1e-9) + 1
-    if count > MAX_POINTS:
-        raise ScenarioError("--vary", [f"{path}: {count} values; at most {MAX_POINTS}"])
+    span = (stop - start) / step
+    if span + 1 > MAX_POINTS:
+        raise ScenarioError("--vary", [f"{path}: more than {MAX_POINTS} values in {text}"])
+    count = math.floor(span + 1e-9) + 1
     integral = all(isinstance(n, int) for n in numbers)
     return tuple(
         start + i * step if integral else round(start + i * step, 12) for i in range(count)
@@ -100,6 +103,17 @@ def scenarios_for_points(scenario: Scenario, points: Sequence[Mapping[str, Any]]
     """
     built: list[Scenario] = []
     problems: list[str] = []
+    fixed = sorted({path for point in points for path in point if path.startswith("run.")})
+    if fixed:
+        # Dates, warm-up, seed and replications define how the points are measured;
+        # varying them would compare figures over different windows or users.
+        raise ScenarioError(
+            "sweep points",
+            [
+                f"{path}: run settings cannot be varied in a sweep (change the file)"
+                for path in fixed
+            ],
+        )
     for point in points:
         try:
             built.append(with_changes(scenario, point))

@@ -173,7 +173,9 @@ def run(
             "replications": None if auto_replications else _whole(replications, "--replications"),
             "seed": seed,
             "horizon_days": horizon_days,
-            "warm_up_days": None if auto_warm_up else _whole(warm_up_days, "--warm-up-days"),
+            # With 'auto' the scenario's own warm-up is replaced, so it must not block a
+            # shorter --horizon-days.
+            "warm_up_days": 0 if auto_warm_up else _whole(warm_up_days, "--warm-up-days"),
         }
         chosen = load_with_overrides(scenario, overrides)
         if not 0 < precision < 1:
@@ -212,6 +214,8 @@ def run(
             )
         else:
             result = run_with_progress(chosen, workers, events, scheduler)
+    except ScenarioError as error:
+        fail(str(error))
     except KeyboardInterrupt:
         fail("interrupted; no results were saved", EXIT_INTERRUPTED)
     except OSError as error:
@@ -255,6 +259,11 @@ def _describe_method(method: dict) -> None:
             f"Warm-up chosen by MSER-5 on the daily {method['warm_up_series']}: "
             f"{method['warm_up_days']} days."
         )
+        if method.get("warm_up_at_limit"):
+            warn(
+                "the series had not settled within the first half of the run (the most "
+                "MSER-5 may cut); the warm-up is uncertain: simulate a longer horizon"
+            )
     if method.get("replications") == "sequential":
         widths = ", ".join(
             f"{name} {width:.1%}"

@@ -63,6 +63,7 @@ def _manifest(answer: StaffingAnswer, scenario: Scenario, replications: int) -> 
         "path": answer.path,
         "targets": [str(t) for t in answer.targets],
         "answer": answer.value,
+        "answer_found": answer.value is not None,
         "monotone_at_answer": answer.monotone,
         "message": answer.message,
         "levels_simulated": sorted(answer.evaluated),
@@ -117,14 +118,16 @@ def staff(
         typer.Option("--scheduler", help="A dask.distributed scheduler (tcp://HOST:PORT)."),
     ] = None,
     erlang_p_wait: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--erlang-p-wait",
             min=0.0001,
             max=1.0,
-            help="P(wait) goal for the Erlang C comparison shown beside the answer.",
+            help="P(wait) goal for the Erlang C comparison shown beside the answer. "
+            "Default: the value of a waited_<task>_share<= target, else 0.2.",
+            show_default=False,
         ),
-    ] = 0.2,
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the results.")] = Path("results"),
 ) -> None:
     """Find the least staffing that meets every target, without simulating every level.

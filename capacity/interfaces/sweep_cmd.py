@@ -198,6 +198,8 @@ def sweep(
 
     key = sweep_key(chosen, chosen_points)
     folder = out / chosen.run.name / f"sweep-{key}"
+    if resume and not folder.exists():
+        warn(f"nothing to resume in {folder} (no earlier run of this exact sweep); starting it")
     if folder.exists() and not resume:
         if (folder / "manifest.json").exists():
             fail(
