@@ -18,6 +18,7 @@ from capacity.experiment.automatic import run_automatic
 from capacity.interfaces import compare_cmd, staff_cmd, sweep_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
+    DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     EXIT_WRITE_FAILED,
@@ -151,7 +152,7 @@ def run(
             help="How many replications to run at the same time on this computer's "
             "processor cores. The results are the same whatever the number.",
         ),
-    ] = 1,
+    ] = DEFAULT_WORKERS,
     scheduler: Annotated[
         str | None,
         typer.Option(

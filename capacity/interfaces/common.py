@@ -25,6 +25,7 @@ T = TypeVar("T")
 
 __all__ = [
     "DEFAULT_SCENARIO",
+    "DEFAULT_WORKERS",
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "EXIT_WRITE_FAILED",
@@ -63,6 +64,13 @@ _RUN_OVERRIDES = {
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     typer.secho(f"Error: {message}", fg="red", err=True)
     raise typer.Exit(code)
+
+
+DEFAULT_WORKERS = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+)
+"""Worker processes when --workers is not given: every core this process may use
+(results do not depend on it)."""
 
 
 def check_scheduler(scheduler: str | None) -> None:

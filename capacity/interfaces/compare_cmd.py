@@ -19,6 +19,7 @@ from rich.table import Table
 from capacity.experiment.compare import ComparisonResult, prepare_comparison
 from capacity.experiment.compare import compare as compare_scenarios
 from capacity.interfaces.common import (
+    DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
     check_scheduler,
@@ -193,7 +194,7 @@ def compare(
             help="How many replications to run at the same time on this computer's "
             "processor cores. The results are the same whatever the number.",
         ),
-    ] = 1,
+    ] = DEFAULT_WORKERS,
     scheduler: Annotated[
         str | None,
         typer.Option(

@@ -17,6 +17,7 @@ from capacity.experiment.staffing import (
     parse_target,
 )
 from capacity.interfaces.common import (
+    DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
     fail,
@@ -112,7 +113,7 @@ def staff(
     ] = None,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processor cores to use at once.")
-    ] = 1,
+    ] = DEFAULT_WORKERS,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", help="A dask.distributed scheduler (tcp://HOST:PORT)."),

@@ -23,6 +23,7 @@ from capacity.experiment.sweep import SweepResult, load_points, run_sweep, sweep
 from capacity.experiment.vary import grid, parse_variation
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
+    DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
     check_scheduler,
@@ -148,7 +149,7 @@ def sweep(
             help="How many replications to run at the same time on this computer's "
             "processor cores. The results are the same whatever the number.",
         ),
-    ] = 1,
+    ] = DEFAULT_WORKERS,
     scheduler: Annotated[
         str | None,
         typer.Option(
