@@ -308,7 +308,17 @@ def test_cli_ctrl_c_exits_130_and_keeps_finished_points(
 
     monkeypatch.setattr(sweep_module, "map_replications", interrupted)
     out = tmp_path / "results"
-    args = ("sweep", tiny_file, "--vary", "staff.follow.headcount=1,2", "--out", out)
+    # One worker: each point is its own chunk, so the second chunk is the second point.
+    args = (
+        "sweep",
+        tiny_file,
+        "--vary",
+        "staff.follow.headcount=1,2",
+        "--out",
+        out,
+        "--workers",
+        "1",
+    )
     result = invoke(*args)
     assert result.exit_code == 130, result.output
     assert "1 of 2 points are saved" in result.output
