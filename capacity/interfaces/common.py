@@ -10,7 +10,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +29,8 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "EXIT_WRITE_FAILED",
+    "SchedulerOption",
+    "WorkersOption",
     "check_scheduler",
     "fail",
     "figures_table",
@@ -71,6 +73,29 @@ DEFAULT_WORKERS = (
 )
 """Worker processes when --workers is not given: every core this process may use
 (results do not depend on it)."""
+
+
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        help="How many replications to run at the same time on this computer's "
+        "processor cores. The results are the same whatever the number.",
+    ),
+]
+"""The --workers option every simulating command takes."""
+
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the replications on a dask.distributed cluster instead, given its "
+        "scheduler's address (tcp://HOST:PORT). The results are the same as locally.",
+        show_default=False,
+    ),
+]
+"""The --scheduler option every simulating command takes."""
 
 
 def check_scheduler(scheduler: str | None) -> None:

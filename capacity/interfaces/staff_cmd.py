@@ -20,6 +20,9 @@ from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
+    SchedulerOption,
+    WorkersOption,
+    check_scheduler,
     fail,
     load_with_overrides,
     number,
@@ -111,13 +114,8 @@ def staff(
         int | None,
         typer.Option("--replications", help="Replications per level (default: the scenario's)."),
     ] = None,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Processor cores to use at once.")
-    ] = DEFAULT_WORKERS,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="A dask.distributed scheduler (tcp://HOST:PORT)."),
-    ] = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
+    scheduler: SchedulerOption = None,
     erlang_p_wait: Annotated[
         float | None,
         typer.Option(
@@ -146,6 +144,7 @@ def staff(
     problem = unwritable(out)
     if problem:
         fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_scheduler(scheduler)
 
     started = dt.datetime.now(dt.UTC)
     console = Console(stderr=True)

@@ -26,6 +26,8 @@ from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
+    SchedulerOption,
+    WorkersOption,
     check_scheduler,
     fail,
     load_with_overrides,
@@ -141,24 +143,8 @@ def sweep(
             show_default=False,
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            min=1,
-            help="How many replications to run at the same time on this computer's "
-            "processor cores. The results are the same whatever the number.",
-        ),
-    ] = DEFAULT_WORKERS,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="Run the replications on a dask.distributed cluster instead, given its "
-            "scheduler's address (tcp://HOST:PORT). The results are the same as locally.",
-            show_default=False,
-        ),
-    ] = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
+    scheduler: SchedulerOption = None,
     out: Annotated[
         Path,
         typer.Option(
