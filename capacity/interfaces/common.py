@@ -190,10 +190,13 @@ def run_with_progress(
     )
 
 
-def with_progress(total: int, work: Callable[[ProgressCallback], T]) -> T:
-    """Call ``work(report)`` while a progress bar on stderr shows ``report(done, total)``."""
+def with_progress(
+    total: int | None, work: Callable[[ProgressCallback], T], verb: str = "Simulating"
+) -> T:
+    """Call ``work(report)`` while a progress bar on stderr shows ``report(done, total)``
+    (``total`` None until the work reports it)."""
     progress = Progress(
-        TextColumn("Simulating"),
+        TextColumn(verb),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("replications"),

@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from capacity.experiment.compare import ComparisonResult, prepare_comparison
@@ -30,6 +29,7 @@ from capacity.interfaces.common import (
     number,
     unwritable,
     warn,
+    with_progress,
 )
 from capacity.outputs.comparison import COMPARISON_FOLDER, write_comparison
 from capacity.scenario import Scenario, ScenarioError, load_scenario
@@ -140,26 +140,18 @@ def _run_with_progress(
     scheduler: str | None,
     paired: bool,
 ) -> ComparisonResult:
-    progress = Progress(
-        TextColumn("Simulating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("replications"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    with progress:
-        task = progress.add_task("replications", total=replications * len(scenarios))
-        return compare_scenarios(
+    return with_progress(
+        replications * len(scenarios),
+        lambda report: compare_scenarios(
             scenarios,
             replications=replications,
             workers=workers,
             scheduler=scheduler,
             paired=paired,
             labels=labels,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-        )
+            progress=report,
+        ),
+    )
 
 
 def compare(

@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from capacity.experiment.checkpoint import CheckpointError
@@ -34,6 +33,7 @@ from capacity.interfaces.common import (
     number,
     unwritable,
     warn,
+    with_progress,
 )
 from capacity.outputs.sweep import write_sweep
 from capacity.outputs.writer import command_line
@@ -254,20 +254,8 @@ def sweep(
 def _run_with_progress(
     scenario: Scenario, points: list[dict[str, Any]], **options: Any
 ) -> SweepResult:
-    progress = Progress(
-        TextColumn("Sweeping"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("replications"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
+    return with_progress(
+        None,
+        lambda report: run_sweep(scenario, points, progress=report, **options),
+        verb="Sweeping",
     )
-    with progress:
-        task = progress.add_task("replications", total=None)
-        return run_sweep(
-            scenario,
-            points,
-            progress=lambda done, total: progress.update(task, completed=done, total=total),
-            **options,
-        )
