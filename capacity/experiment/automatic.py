@@ -94,43 +94,36 @@ def run_automatic(
             record_events=record_events,
             progress=progress,
         )
-        return scenario, combine(
+    else:
+        outcome = replicate_until_precise(
             scenario,
-            results,
-            record_events=record_events,
-            started_at=started,
-            wall_seconds=time.perf_counter() - clock,
-            method=method,
-        )
-    outcome = replicate_until_precise(
-        scenario,
-        precision=precision,
-        figures=precision_figures,
-        min_replications=min(5, max_replications),
-        max_replications=max_replications,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-    )
-    results = outcome.results
-    if record_events:
-        # Events are large; they are collected only for the replications kept.
-        results = map_replications(
-            [(scenario, r.replication) for r in results],
+            precision=precision,
+            figures=precision_figures,
+            min_replications=min(5, max_replications),
+            max_replications=max_replications,
             workers=workers,
             scheduler=scheduler,
-            record_events=True,
+            progress=progress,
         )
-    method.update(
-        {
-            "replications": "sequential",
-            "precision": precision,
-            "precision_met": outcome.met,
-            "replications_needed": outcome.replications,
-            "max_replications": max_replications,
-            "precision_by_figure": outcome.precision_by_figure,
-        }
-    )
+        results = outcome.results
+        if record_events:
+            # Events are large; they are collected only for the replications kept.
+            results = map_replications(
+                [(scenario, r.replication) for r in results],
+                workers=workers,
+                scheduler=scheduler,
+                record_events=True,
+            )
+        method.update(
+            {
+                "replications": "sequential",
+                "precision": precision,
+                "precision_met": outcome.met,
+                "replications_needed": outcome.replications,
+                "max_replications": max_replications,
+                "precision_by_figure": outcome.precision_by_figure,
+            }
+        )
     return scenario, combine(
         scenario,
         results,

@@ -35,6 +35,7 @@ from capacity.experiment.vary import MAX_POINTS, Variation, grid, scenarios_for_
 from capacity.model import figure_catalogue
 from capacity.model.result import ReplicationResult
 from capacity.scenario import Scenario, ScenarioError, parse_value
+from capacity.scenario.loading import read_text_file
 
 __all__ = [
     "SWEEP_FIGURE_COLUMNS",
@@ -181,18 +182,8 @@ def load_points(path: Path) -> Points:
             many cells or an empty cell, or more than :data:`MAX_POINTS` rows.
     """
     source = f"--points {path}"
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise ScenarioError(source, [f"cannot read file: {error.strerror or error}"]) from None
-    if len(raw) > MAX_POINTS_FILE_BYTES:
-        raise ScenarioError(
-            source, [f"file is {len(raw)} bytes; the limit is {MAX_POINTS_FILE_BYTES}"]
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(source, [f"not UTF-8 text (byte {error.start})"]) from None
+    # utf-8-sig: spreadsheets often save CSV with a byte-order mark.
+    text = read_text_file(Path(path), source, MAX_POINTS_FILE_BYTES, "utf-8-sig")
     try:
         rows = [row for row in csv.reader(text.splitlines()) if any(c.strip() for c in row)]
     except csv.Error as error:

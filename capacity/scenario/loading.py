@@ -21,6 +21,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "read_scenario_data",
+    "read_text_file",
     "resolve_scenario_path",
     "scenario_to_toml",
 ]
@@ -163,20 +164,24 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     return parse_scenario(read_scenario_data(path), str(path))
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    source = str(path)
+def read_text_file(path: Path, source: str, limit: int, encoding: str = "utf-8") -> str:
+    """The text of a user's input file, or :class:`ScenarioError` naming ``source`` when
+    it cannot be read, is larger than ``limit`` bytes or is not valid ``encoding``."""
     try:
-        raw = path.read_bytes()
+        raw = Path(path).read_bytes()
     except OSError as error:
-        raise ScenarioError(source, [f"cannot read file: {error.strerror}"]) from None
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(
-            source, [f"file is {len(raw)} bytes; the limit is {MAX_SCENARIO_BYTES}"]
-        )
+        raise ScenarioError(source, [f"cannot read file: {error.strerror or error}"]) from None
+    if len(raw) > limit:
+        raise ScenarioError(source, [f"file is {len(raw)} bytes; the limit is {limit}"])
     try:
-        text = raw.decode("utf-8")
+        return raw.decode(encoding)
     except UnicodeDecodeError as error:
         raise ScenarioError(source, [f"not UTF-8 text (byte {error.start})"]) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    source = str(path)
+    text = read_text_file(path, source, MAX_SCENARIO_BYTES)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
