@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Sequence
 
 import holidays
 import numpy as np
@@ -73,6 +74,41 @@ def _absence(team: Team, days: int, rng: np.random.Generator) -> np.ndarray:
     return absent
 
 
+def _cut(
+    starts: list[float], ends: list[float], outages: Sequence[tuple[float, float]]
+) -> tuple[list[float], list[float]]:
+    """Windows minus the outage intervals (both sorted and disjoint)."""
+    new_starts: list[float] = []
+    new_ends: list[float] = []
+    j = 0
+    for s, e in zip(starts, ends, strict=True):
+        while j < len(outages) and outages[j][1] <= s:
+            j += 1
+        k = j
+        while s < e - EPS:
+            if k < len(outages) and outages[k][0] < e:
+                o_start, o_end = outages[k]
+                if o_start > s + EPS:
+                    new_starts.append(s)
+                    new_ends.append(o_start)
+                s = max(s, o_end)
+                k += 1
+            else:
+                new_starts.append(s)
+                new_ends.append(e)
+                break
+    return new_starts, new_ends
+
+
+def _hours_by_day(starts: list[float], ends: list[float], days: int) -> np.ndarray:
+    hours = np.zeros(days)
+    for s, e in zip(starts, ends, strict=True):
+        day = int(s // HOURS_PER_DAY)
+        if day < days:
+            hours[day] += e - s
+    return hours
+
+
 class DutyCalendar:
     """The case-work windows of one caseworker over the horizon.
 
@@ -83,9 +119,16 @@ class DutyCalendar:
         index, team_size: the person's position in their team and the team's size (for
             the summer rotation).
         rng: the person's absence stream.
+        employed: days the person is employed, bool shape (days,); default every day.
+        fte: FTE per day, shape (days,); default ``team.fte`` every day.
+        reduction_hours: case-work hours per day given to other duties (mentoring),
+            shape (days,); a window never becomes shorter than zero.
+        extra_absence: further absent days (absence waves), bool shape (days,).
+        outages: office-wide (start, end) hour intervals with no case work (IT down),
+            sorted and disjoint; they cut windows.
     """
 
-    __slots__ = ("_ends", "_starts", "day_hours")
+    __slots__ = ("_ends", "_starts", "absent", "day_hours")
 
     def __init__(
         self,
@@ -96,19 +139,42 @@ class DutyCalendar:
         index: int,
         team_size: int,
         rng: np.random.Generator,
+        *,
+        employed: np.ndarray | None = None,
+        fte: np.ndarray | None = None,
+        reduction_hours: np.ndarray | None = None,
+        extra_absence: np.ndarray | None = None,
+        outages: Sequence[tuple[float, float]] = (),
     ):
         days = len(open_days)
         on = open_days & _summer_duty(calendar, run, days, index, team_size)
-        on &= ~_absence(team, days, rng)
+        absent = _absence(team, days, rng)
+        if extra_absence is not None:
+            absent |= extra_absence
+        self.absent = absent
+        """Days the person is absent (spells and waves), bool shape (days,)."""
+        on &= ~absent
+        if employed is not None:
+            on &= employed
+        fte_days = np.full(days, team.fte) if fte is None else fte
         if calendar.always_open:
-            start, length = 0.0, HOURS_PER_DAY * team.fte * team.case_work_share
+            start, full_day = 0.0, HOURS_PER_DAY
         else:
-            start = calendar.opening_hour
-            length = calendar.hours_per_day * team.fte * team.case_work_share
+            start, full_day = calendar.opening_hour, calendar.hours_per_day
+        length = full_day * fte_days * team.case_work_share
+        if reduction_hours is not None:
+            length = np.maximum(0.0, length - reduction_hours)
+        on &= length > 0
         duty = np.flatnonzero(on)
-        self._starts = [float(d) * HOURS_PER_DAY + start for d in duty]
-        self._ends = [s + length for s in self._starts]
-        self.day_hours = np.where(on, length, 0.0)
+        starts = [float(d) * HOURS_PER_DAY + start for d in duty]
+        ends = [s + float(length[d]) for s, d in zip(starts, duty, strict=True)]
+        day_hours = np.where(on, length, 0.0)
+        if outages:
+            starts, ends = _cut(starts, ends, outages)
+            day_hours = _hours_by_day(starts, ends, days)
+        self._starts = starts
+        self._ends = ends
+        self.day_hours = day_hours
         """Case-work hours on duty per day, shape (days,)."""
 
     def on_duty(self, t: float) -> bool:

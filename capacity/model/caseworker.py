@@ -42,11 +42,17 @@ class Caseworker:
     __slots__ = (
         "_idle_token",
         "calendar",
+        "employed",
         "env",
+        "hired_at",
+        "in_hand",
         "index",
         "name",
         "office",
         "queues",
+        "ramp_hours",
+        "remaining",
+        "start_speed",
         "state",
         "team",
         "users",
@@ -73,6 +79,29 @@ class Caseworker:
         self.state = OFF
         self.wake: simpy.Event = env.event()
         self._idle_token = 0
+        self.employed = True
+        """False before the person is hired and after they leave (set by the workforce)."""
+        self.in_hand: Task | None = None
+        """The task being worked on (also while suspended), else None."""
+        self.remaining = 0.0
+        """Hours of work content left on ``in_hand`` (at full speed)."""
+        self.hired_at = 0.0
+        self.ramp_hours = 0.0
+        self.start_speed = 1.0
+
+    def ramp_up(self, hired_at: float, ramp_hours: float, start_speed: float) -> None:
+        """Make this a new caseworker hired at ``hired_at`` (hours) whose speed rises
+        linearly from ``start_speed`` to 1 over ``ramp_hours``."""
+        self.hired_at = hired_at
+        self.ramp_hours = ramp_hours
+        self.start_speed = start_speed
+
+    def speed(self, t: float) -> float:
+        """Share of full speed at time ``t`` (1 for experienced staff)."""
+        into = t - self.hired_at
+        if self.ramp_hours <= 0 or into >= self.ramp_hours:
+            return 1.0
+        return self.start_speed + (1.0 - self.start_speed) * max(0.0, into) / self.ramp_hours
 
     def _end_idle(self, token: int, _event: simpy.Event) -> None:
         if self.state == IDLE and self._idle_token == token and not self.wake.triggered:
@@ -104,13 +133,18 @@ class Caseworker:
                 continue
             self.state = BUSY
             office.start(task, self)
-            remaining = task.work
+            # A new caseworker needs longer for the same work content.
+            factor = 1.0 if self.ramp_hours <= 0 else self.speed(now)
+            remaining = task.work / factor
+            self.in_hand = task
+            self.remaining = task.work
             while True:
                 now = env.now
                 chunk = min(remaining, calendar.window_end(now) - now)
                 yield env.timeout(chunk)
                 office.add_busy(self, now, chunk)
                 remaining -= chunk
+                self.remaining = remaining * factor
                 if remaining <= 1e-9:
                     break
                 start = calendar.next_start(env.now)
@@ -121,4 +155,5 @@ class Caseworker:
                     self.state = SUSPENDED
                     yield env.timeout(start - env.now)
                     self.state = BUSY
+            self.in_hand = None
             office.finish(task, self)

@@ -6,9 +6,10 @@ them, and README documents them from here.
 
 from __future__ import annotations
 
+from capacity.model.disturbances import disturbance_specs
 from capacity.model.result import FigureSpec
-from capacity.scenario.routing import effective_teams
 from capacity.scenario.schema import TASKS, Scenario
+from capacity.scenario.workforce import workforce_plan
 
 __all__ = [
     "EXIT_REASONS",
@@ -125,12 +126,32 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             "Users handed from one team to another, per week.",
         ),
     ]
-    for team in effective_teams(scenario):
+    specs += [
+        f(
+            "backlog_tasks_mean",
+            "tasks",
+            "Tasks waiting in any queue (the backlog), daily mean.",
+        ),
+        f(
+            "backlog_age_days_mean",
+            "days",
+            "Mean age of the tasks in the backlog (time since each could first be done), "
+            "daily mean.",
+        ),
+        f("tasks_done_per_week", "tasks per week", "Caseworker tasks finished, per week."),
+        f(
+            "caseworkers_employed_mean",
+            "caseworkers",
+            "Caseworkers employed (after hires and leavers), daily mean.",
+        ),
+    ]
+    for name in workforce_plan(scenario).team_order():
         specs.append(
             f(
-                f"utilisation_{team.name}",
+                f"utilisation_{name}",
                 "share",
-                f"Share of team '{team.name}''s case-work hours on duty spent working on tasks.",
+                f"Share of team '{name}''s case-work hours on duty spent working on tasks "
+                "(empty while the team does not exist).",
             )
         )
     for task in TASKS:
@@ -159,6 +180,7 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
                 f"Exits for reason '{reason}', per year of the window.",
             )
         )
+    specs += disturbance_specs(scenario)
     return specs
 
 
@@ -182,6 +204,10 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
         "caseworkers_on_duty",
         "caseworkers_busy",
         "caseworkers_idle",
+        "caseworkers_employed",
+        "backlog_tasks",
+        "backlog_age_days_mean",
+        "tasks_done",
     ]
-    columns += [f"utilisation_{team.name}" for team in effective_teams(scenario)]
+    columns += [f"utilisation_{name}" for name in workforce_plan(scenario).team_order()]
     return columns

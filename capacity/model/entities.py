@@ -150,6 +150,7 @@ class User:
         "draws",
         "effort",
         "exiting",
+        "extra_work",
         "gone",
         "in_follow_up",
         "overdue_open",
@@ -196,6 +197,8 @@ class User:
         self.plan_expiry = math.inf
         self.overdue_open = 0
         self.in_follow_up = False
+        self.extra_work = 0.0
+        """Hours of handover work added to the user's next task (new caseworker)."""
 
 
 class Task:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_columns
+from capacity.model.disturbances import disturbance_figures
 from capacity.scenario.schema import TASKS
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def follow_up_teams(office: Office) -> list[TeamState]:
     scenario = office.scenario
     aap_kinds = {f"{n}.follow_up" for n, ct in scenario.case_types.items() if ct.aap}
     kinds = aap_kinds or {f"{n}.follow_up" for n in scenario.case_types}
-    return [t for t in office.teams if t.task_kinds & kinds]
+    return [t for t in office.active_teams if t.task_kinds & kinds]
 
 
 class Snapshots:
@@ -48,7 +49,7 @@ class Snapshots:
     def __init__(self, office: Office):
         self.office = office
         self.rows: list[list[float]] = []
-        self.caseload_workers = [cw for t in follow_up_teams(office) for cw in t.members]
+        self._done_before = 0
 
     def process(self, days: int):
         """Take a snapshot at the end of each of ``days`` days."""
@@ -66,8 +67,17 @@ class Snapshots:
         queues = [office.queued[task] for task in TASKS]
         recipients = office.aap_recipients
         share = office.aap_with_plan / recipients if recipients else math.nan
-        loads = [len(cw.users) for cw in self.caseload_workers]
+        # Teams and members change with staffing changes and reorganisations: read them now.
+        loads = [len(cw.users) for t in follow_up_teams(office) for cw in t.members]
         busy, idle, on = staff
+        backlog = sum(queues)
+        age = (
+            (office.env.now - office.queued_released_sum / backlog) / HOURS_PER_DAY
+            if backlog
+            else 0.0
+        )
+        done = office.done_total - self._done_before
+        self._done_before = office.done_total
         return [
             day,
             office.arrived_total,
@@ -84,6 +94,10 @@ class Snapshots:
             on,
             busy,
             idle,
+            sum(cw.employed for cw in office.caseworkers),
+            backlog,
+            age,
+            done,
         ]
 
 
@@ -112,6 +126,9 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
         "caseworkers_on_duty",
         "caseworkers_busy",
         "caseworkers_idle",
+        "caseworkers_employed",
+        "backlog_tasks",
+        "tasks_done",
     ]
     frame[int_cols] = frame[int_cols].astype("int64")
     return frame[columns]
@@ -161,7 +178,12 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         "follow_up_without_caseworker_mean": float(window["follow_up_without_caseworker"].mean()),
         "aap_time_on_aap_days_mean": _mean([h / HOURS_PER_DAY for t, h in rec.spells if inside(t)]),
         "handoffs_per_week": sum(inside(t) for t in rec.handoffs) / weeks,
+        "backlog_tasks_mean": float(window["backlog_tasks"].mean()),
+        "backlog_age_days_mean": float(window["backlog_age_days_mean"].mean()),
+        "tasks_done_per_week": float(window["tasks_done"].sum()) / weeks,
+        "caseworkers_employed_mean": float(window["caseworkers_employed"].mean()),
     }
+    figures.update(disturbance_figures(office.scenario, timeseries))
     first, last = run.warm_up_days, run.horizon_days
     for team in office.teams:
         duty = team.duty_hours[first:last].sum()

@@ -97,21 +97,33 @@ class Office:
         self.overdue_first = org.overdue_first
         self.cap = org.caseload_cap if org.caseload_cap is not None else math.inf
         self.handoff_hours = org.handoff_hours
+        self.handover_hours = org.handover_hours_per_user
+        self.cover = org.absence_cover == "colleagues"
+        self.leaver_rule = org.leaver_caseload
         self.teams: list[TeamState] = []
-        self.route: dict[str, TeamState] = {}
+        """Every team that exists at some time in the run (utilisation is kept per team)."""
+        self.team_by_name: dict[str, TeamState] = {}
         for team in teams:
+            if team.name in self.team_by_name:
+                continue
             worked_types = {
                 k.split(".")[0] for k in team.task_kinds if not k.endswith(".reception")
             }
             multiplier = 1.0 + org.task_switching_penalty * max(0, len(worked_types) - 1)
             state = TeamState(team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS})
             self.teams.append(state)
-            for kind in team.task_kinds:
-                self.route.setdefault(kind, state)
+            self.team_by_name[team.name] = state
+        self.route: dict[str, TeamState] = {}
+        self.active_teams: list[TeamState] = []
+        self.set_routing(teams)
         self.caseworkers: list[Caseworker] = []
         self.records = Records(events=[] if record_events else None)
         self.seq = 0
         self.queued = dict.fromkeys(TASKS, 0)
+        self.queued_released_sum = 0.0
+        """Sum of the release times of queued tasks (hours): their mean age is now minus
+        this over their number."""
+        self.done_total = 0
         self.in_stage: dict[str, int] = {}
         self.arrived_total = 0
         self.exited_total = 0
@@ -120,6 +132,15 @@ class Office:
         self.overdue_open = 0
         self.users_by_uid: dict[int, User] = {}
         self.next_uid = 0
+
+    def set_routing(self, layout: list[EffectiveTeam]) -> None:
+        """Make ``layout`` (the effective teams of one organisation model, in scenario
+        order) the teams in force: each task kind goes to the first of them that does it."""
+        self.active_teams = [self.team_by_name[t.name] for t in layout]
+        self.route = {}
+        for team in self.active_teams:
+            for kind in team.task_kinds:
+                self.route.setdefault(kind, team)
 
     # ---------------------------------------------------------------- events out
 
@@ -149,9 +170,7 @@ class Office:
         owner = user.owner
         if owner is not None and task.kind in owner.team.task_kinds:
             task.work *= owner.team.multiplier
-            owner.queues[task_name].append(task)
-            if owner.state == IDLE and not owner.wake.triggered:
-                owner.wake.succeed()
+            self._to_personal(task, owner)
         else:
             team = self.route[task.kind]
             task.work *= team.multiplier
@@ -160,21 +179,76 @@ class Office:
                 task.work += self.handoff_hours
                 self.records.handoffs.append(self.env.now)
                 self.log(user, "handoff", owner.name)
-            team.queues[task_name].append(task)
-            now = self.env.now
-            open_to_all = task_name == "reception"
-            for cw in team.members:
-                if (
-                    cw.state == IDLE
-                    and not cw.wake.triggered
-                    and cw.calendar.on_duty(now)
-                    and (open_to_all or len(cw.users) < self.cap)
-                ):
-                    cw.wake.succeed()
-                    break
+            self._to_shared(task, team)
+        if user.extra_work and task_name != "reception":
+            task.work += user.extra_work
+            user.extra_work = 0.0
         user.pending.add(task)
         self.queued[task_name] += 1
+        self.queued_released_sum += task.released
         return task
+
+    def _to_personal(self, task: Task, cw: Caseworker) -> None:
+        if self.cover and self.absent_today(cw):
+            self._to_shared(task, cw.team)
+            return
+        cw.queues[task.task].append(task)
+        if cw.state == IDLE and not cw.wake.triggered:
+            cw.wake.succeed()
+
+    def _to_shared(self, task: Task, team: TeamState) -> None:
+        team.queues[task.task].append(task)
+        self._wake_member(team, task.task == "reception")
+
+    def _wake_member(self, team: TeamState, open_to_all: bool) -> None:
+        now = self.env.now
+        for cw in team.members:
+            if (
+                cw.state == IDLE
+                and not cw.wake.triggered
+                and cw.calendar.on_duty(now)
+                and (open_to_all or len(cw.users) < self.cap)
+            ):
+                cw.wake.succeed()
+                break
+
+    def absent_today(self, cw: Caseworker) -> bool:
+        """Is ``cw`` absent (absence spell or wave) on the current day?"""
+        absent = cw.calendar.absent
+        day = int(self.env.now // HOURS_PER_DAY)
+        return day < len(absent) and bool(absent[day])
+
+    def requeue(self, tasks: list[Task]) -> None:
+        """Put queued tasks (taken out of other queues) where the routing rule sends them
+        now: the owner's personal queue if the owner is employed and their team does the
+        kind (and, with absence cover, is not absent), else the shared queue of the team in
+        force for the kind. Each queue stays in release order."""
+        touched: dict[int, tuple[deque[Task], TeamState | None, Caseworker | None]] = {}
+        for task in tasks:
+            if task.state != QUEUED:
+                continue
+            owner = task.user.owner
+            if (
+                owner is not None
+                and owner.employed
+                and task.kind in owner.team.task_kinds
+                and not (self.cover and self.absent_today(owner))
+            ):
+                queue, team, cw = owner.queues[task.task], None, owner
+            else:
+                team = self.route[task.kind]
+                queue, cw = team.queues[task.task], None
+            queue.append(task)
+            touched[id(queue)] = (queue, team, cw)
+        for queue, team, cw in touched.values():
+            ordered = sorted(queue, key=lambda t: (t.released, t.seq))
+            queue.clear()
+            queue.extend(ordered)
+            if cw is not None and cw.state == IDLE and not cw.wake.triggered:
+                cw.wake.succeed()
+            if team is not None:
+                for _ in range(len(queue)):
+                    self._wake_member(team, True)
 
     @staticmethod
     def _head(queue: deque[Task]) -> Task | None:
@@ -214,6 +288,7 @@ class Office:
         now = self.env.now
         task.state = STARTED
         self.queued[task.task] -= 1
+        self.queued_released_sum -= task.released
         self.records.waits[task.task].append((now, now - task.released))
         user = task.user
         if user.owner is None and task.task != "reception" and not user.gone:
@@ -224,6 +299,7 @@ class Office:
     def finish(self, task: Task, cw: Caseworker) -> None:
         """``cw`` finished ``task``: wake whoever waits for it (unless the user has left)."""
         task.state = DONE
+        self.done_total += 1
         user = task.user
         user.pending.discard(task)
         if user.gone or (user.exiting and task.task != "disability"):
@@ -245,6 +321,22 @@ class Office:
         if owner is not None:
             owner.users.discard(user)
             user.owner = None
+
+    def hand_on(self, user: User, kind: str | None) -> None:
+        """``user``'s caseworker left or no longer does their work: by
+        ``organisation.leaver_caseload``, the user goes to the least-loaded member of the
+        team in force for ``kind`` (costing ``handover_hours_per_user`` on their next
+        task), or is left without a caseworker."""
+        team = self.route.get(kind) if kind is not None else None
+        if (
+            self.leaver_rule == "least_loaded"
+            and team is not None
+            and self.assign(user, team) is not None
+        ):
+            user.extra_work += self.handover_hours
+            self.log(user, "handover", user.owner.name if user.owner else "")
+            return
+        self._let_go(user)
 
     def assign(self, user: User, team: TeamState) -> Caseworker | None:
         """Put ``user`` straight on the caseload of the member of ``team`` with the fewest
@@ -291,6 +383,7 @@ class Office:
             if task.state == QUEUED:
                 task.state = CANCELLED
                 self.queued[task.task] -= 1
+                self.queued_released_sum -= task.released
                 user.pending.discard(task)
 
     def exit(self, user: User, reason: str) -> None:

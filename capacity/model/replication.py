@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import simpy
 
-from capacity.model.calendar import DutyCalendar, office_open_days
+from capacity.model.calendar import HOURS_PER_DAY, DutyCalendar, office_open_days
 from capacity.model.caseworker import Caseworker
 from capacity.model.followup import BenefitClock
 from capacity.model.measures import Snapshots, events_frame, key_figures, timeseries_frame
 from capacity.model.office import Office
+from capacity.model.outages import outage_intervals
 from capacity.model.pathway import Pathways, card_anchor_hours
 from capacity.model.result import ReplicationResult
 from capacity.model.rng import make_rng, name_key
-from capacity.scenario.routing import effective_teams, routing_warnings
+from capacity.model.workforce import StaffChanges
+from capacity.scenario.routing import routing_warnings
 from capacity.scenario.schema import TASKS, Scenario
+from capacity.scenario.workforce import Person, WorkforcePlan, workforce_plan
 
 __all__ = ["build_office", "run_replication"]
 
@@ -25,39 +30,143 @@ def build_office(
     """Set up the environment, teams, caseworkers, users and measuring for one replication
     without running it (tests use this to inspect the model while it runs)."""
     env = simpy.Environment()
-    teams = effective_teams(scenario)
-    office = Office(env, scenario, teams, record_events)
+    plan = workforce_plan(scenario)
+    model = plan.model_on(0)
+    all_teams = [t for m in dict.fromkeys(m for _, m in plan.models) for t in plan.layouts[m]]
+    office = Office(env, scenario, all_teams, record_events)
+    office.set_routing(plan.layouts[model])
     run = scenario.run
     days = run.horizon_days + 1
     open_days = office_open_days(scenario.calendar, run, days)
-    for team_state, team in zip(office.teams, teams, strict=True):
+    for team_state in office.teams:
         team_state.busy_hours = np.zeros(days)
         team_state.duty_hours = np.zeros(days)
-        seen: dict[str, int] = {}
-        for index, origin in enumerate(team.members):
-            # Keyed by the configured team and the person's place in it, so the same
-            # person has the same absences under every organisation model.
-            position = seen[origin] = seen.get(origin, -1) + 1
-            rng = make_rng(run.seed, replication, "absence", name_key(origin), position)
-            calendar = DutyCalendar(
-                scenario.calendar,
-                run,
-                scenario.staff[origin],
-                open_days,
-                index,
-                len(team.members),
-                rng,
+    outages = outage_intervals(scenario, replication)
+    mentoring = _mentoring_hours(scenario, plan, days)
+    teams_by_day = _teams_by_day(plan, days, [t.name for t in office.teams])
+    rotation = _rotation(plan)
+    caseworkers = []
+    for index, person in enumerate(plan.persons):
+        # Keyed by the configured team and the person's place in it, so the same
+        # person has the same absences under every organisation model.
+        rng = make_rng(run.seed, replication, "absence", name_key(person.origin), person.position)
+        position, size = rotation[index]
+        calendar = DutyCalendar(
+            scenario.calendar,
+            run,
+            scenario.staff[person.origin],
+            open_days,
+            position,
+            size,
+            rng,
+            employed=_employed(person, days) if person.hired or person.leave_day else None,
+            fte=_fte(person, days) if len(person.fte) > 1 else None,
+            reduction_hours=mentoring.get(index),
+            extra_absence=_wave_absence(scenario, replication, person, days),
+            outages=outages,
+        )
+        day_team = teams_by_day[index]
+        for t, team_state in enumerate(office.teams):
+            team_state.duty_hours += np.where(day_team == t, calendar.day_hours, 0.0)
+        first_team = office.team_by_name[plan.effective_team(index, person.hire_day) or ""]
+        cw = Caseworker(env, office, first_team, position, calendar, TASKS)
+        cw.name = f"{person.origin}-{person.position + 1}"
+        if person.hired:
+            cw.employed = False
+            ramp = scenario.new_staff
+            cw.ramp_up(
+                person.hire_day * HOURS_PER_DAY,
+                ramp.ramp_up_days * HOURS_PER_DAY,
+                ramp.ramp_up_start_speed,
             )
-            team_state.duty_hours += calendar.day_hours
-            cw = Caseworker(env, office, team_state, index, calendar, TASKS)
-            team_state.members.append(cw)
-            office.caseworkers.append(cw)
+        else:
+            first_team.members.append(cw)
+        caseworkers.append(cw)
+        office.caseworkers.append(cw)
     clock = BenefitClock(office, card_anchor_hours(run.start_date), run.horizon_days * 24.0)
     Pathways(office, scenario, replication, clock).start()
     for cw in office.caseworkers:
         env.process(cw.run())
+    changes = StaffChanges(office, plan, caseworkers)
+    if changes.needed:
+        env.process(changes.process(run.horizon_days))
     snapshots = Snapshots(office)
     return env, office, snapshots
+
+
+def _rotation(plan: WorkforcePlan) -> list[tuple[int, int]]:
+    """(position, size) of each person for the summer rotation: their place among the
+    people of their effective team at time 0 (hires: among their configured team)."""
+    groups: dict[str, list[int]] = {}
+    for index, person in enumerate(plan.persons):
+        key = plan.effective_team(index, 0) if not person.hired else f"hired:{person.origin}"
+        groups.setdefault(key or f"hired:{person.origin}", []).append(index)
+    result = [(0, 1)] * len(plan.persons)
+    for members in groups.values():
+        for position, index in enumerate(members):
+            result[index] = (position, len(members))
+    return result
+
+
+def _employed(person: Person, days: int) -> np.ndarray:
+    employed = np.zeros(days, dtype=bool)
+    end = days if person.leave_day is None else min(days, person.leave_day)
+    employed[person.hire_day : end] = True
+    return employed
+
+
+def _fte(person: Person, days: int) -> np.ndarray:
+    fte = np.empty(days)
+    for i, (first, value) in enumerate(person.fte):
+        last = person.fte[i + 1][0] if i + 1 < len(person.fte) else days
+        fte[first if i else 0 : last] = value
+    return fte
+
+
+def _teams_by_day(plan: WorkforcePlan, days: int, names: list[str]) -> list[np.ndarray]:
+    """Per person, the index (in ``names``) of their effective team on each day, -1 when
+    not employed; the day's duty hours count for that team."""
+    bounds = [0, *plan.change_days, days]
+    result = []
+    for index in range(len(plan.persons)):
+        day_team = np.full(days, -1)
+        for first, last in itertools.pairwise(bounds):
+            name = plan.effective_team(index, first)
+            if name is not None:
+                day_team[first:last] = names.index(name)
+        result.append(day_team)
+    return result
+
+
+def _mentoring_hours(scenario: Scenario, plan: WorkforcePlan, days: int) -> dict[int, np.ndarray]:
+    """Case-work hours per day each mentor gives to training, spread over working days."""
+    per_week = len(scenario.calendar.working_weekdays)
+    hours: dict[int, np.ndarray] = {}
+    for m in plan.mentoring:
+        reduction = hours.setdefault(m.mentor, np.zeros(days))
+        reduction[m.first_day : min(days, m.end_day)] += m.hours_per_week / per_week
+    return hours
+
+
+def _wave_absence(
+    scenario: Scenario, replication: int, person: Person, days: int
+) -> np.ndarray | None:
+    """Days the person is away in absence waves (whole waves, drawn per person)."""
+    if not scenario.absence_waves:
+        return None
+    run = scenario.run
+    absent = np.zeros(days, dtype=bool)
+    for i, wave in enumerate(scenario.absence_waves):
+        if wave.teams and person.origin not in wave.teams:
+            continue
+        rng = make_rng(
+            run.seed, replication, "absence_waves", i, name_key(person.origin), person.position
+        )
+        if rng.random() < wave.share:
+            first = (wave.start_date - run.start_date).days
+            last = (wave.end_date - run.start_date).days
+            absent[max(0, first) : min(days, last)] = True
+    return absent
 
 
 def run_replication(

@@ -28,6 +28,8 @@ SOURCES: dict[str, int] = {
     "absence": 4,  # absence days of one caseworker
     "refill": 5,  # extra draws for one user beyond the pre-drawn blocks
     "back_office": 6,  # reserved
+    "it_downtime": 7,  # random IT outages of the office
+    "absence_waves": 8,  # who is absent in one absence wave
 }
 """Kinds of randomness and their fixed numbers (append-only)."""
 

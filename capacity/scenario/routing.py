@@ -17,6 +17,7 @@ __all__ = [
     "cross_field_problems",
     "effective_teams",
     "expected_users",
+    "is_reception_only",
     "needed_task_kinds",
     "routing_warnings",
     "team_for_task",
@@ -70,7 +71,8 @@ def _configured_kinds(team: Team, all_kinds: list[str]) -> frozenset[str]:
     return frozenset(k for k in all_kinds if any(_matches(p, k) for p in team.tasks))
 
 
-def _is_reception_only(team: Team) -> bool:
+def is_reception_only(team: Team) -> bool:
+    """True when every pattern of the team is a reception task (a front-desk team)."""
     return all(p.endswith(".reception") for p in team.tasks)
 
 
@@ -92,7 +94,7 @@ def effective_teams(scenario: Scenario) -> list[EffectiveTeam]:
     reception_kinds: set[str] = set()
     members: list[str] = []
     for name, team in scenario.staff.items():
-        if _is_reception_only(team):
+        if is_reception_only(team):
             kinds = _configured_kinds(team, all_kinds)
             reception_kinds |= kinds
             teams.append(EffectiveTeam(name, (name,) * team.headcount, kinds))
@@ -188,39 +190,84 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
             f"holds at most {MAX_USERS:,} (lower rates, batches or run.horizon_days)"
         )
 
-    teams = effective_teams(scenario)
-    for name, ct in scenario.case_types.items():
-        for kind in needed_task_kinds(name, ct):
-            if team_for_task(teams, kind) is None:
-                problems.append(
-                    f"staff: no team does '{kind}', which users of case type '{name}' need "
-                    f"(add it to some team's tasks, e.g. '{kind}' or '*.{kind.split('.')[1]}')"
-                )
+    problems += _timeline_problems(scenario)
+    if problems:
+        return problems
 
-    if scenario.organisation.model == "split_aap":
+    from capacity.scenario.workforce import workforce_plan
+
+    plan = workforce_plan(scenario)
+    problems += plan.problems
+    for model, teams in plan.layouts.items():
+        where = "" if model == scenario.organisation.model else f" (under model '{model}')"
         for name, ct in scenario.case_types.items():
-            if not ct.aap:
-                continue
-            kinds = dict.fromkeys(needed_task_kinds(name, ct))
-            assess = (
-                team_for_task(teams, f"{name}.assessment")
-                if f"{name}.assessment" in kinds
-                else None
+            for kind in needed_task_kinds(name, ct):
+                if team_for_task(teams, kind) is None:
+                    problems.append(
+                        f"staff: no team does '{kind}'{where}, which users of case type "
+                        f"'{name}' need (add it to some team's tasks, e.g. '{kind}' or "
+                        f"'*.{kind.split('.')[1]}')"
+                    )
+        if model == "split_aap":
+            problems += _split_aap_problems(scenario, teams)
+    return problems
+
+
+def _timeline_problems(scenario: Scenario) -> list[str]:
+    """Dates, team names and disturbance names of the change-over-time sections."""
+    problems: list[str] = []
+    run = scenario.run
+    teams = ", ".join(scenario.staff)
+    names: dict[str, str] = {}
+
+    def name_once(path: str, name: str) -> None:
+        if name in names:
+            problems.append(f"{path}: name '{name}' is already used by {names[name]}")
+        names[name] = path
+
+    for i, wave in enumerate(scenario.absence_waves):
+        path = f"absence_waves.{i}"
+        if not run.start_date <= wave.start_date < run.end_date:
+            problems.append(
+                f"{path}.start_date: {wave.start_date} is outside the horizon "
+                f"{run.start_date} .. {run.end_date} (exclusive)"
             )
-            plan = team_for_task(teams, f"{name}.plan") if f"{name}.plan" in kinds else None
-            follow = (
-                team_for_task(teams, f"{name}.follow_up") if f"{name}.follow_up" in kinds else None
+        for j, team in enumerate(wave.teams):
+            if team not in scenario.staff:
+                problems.append(f"{path}.teams.{j}: unknown team '{team}' (allowed: {teams})")
+        name_once(f"{path}.name", wave.name or f"absence_wave_{i + 1}")
+    for i, outage in enumerate(scenario.it_outages):
+        path = f"it_outages.{i}"
+        if not run.start_date <= outage.date < run.end_date:
+            problems.append(
+                f"{path}.date: {outage.date} is outside the horizon "
+                f"{run.start_date} .. {run.end_date} (exclusive)"
             )
-            if assess and plan and assess.name != plan.name:
-                problems.append(
-                    f"organisation.model: split_aap needs '{name}.assessment' and "
-                    f"'{name}.plan' in one team (given teams '{assess.name}' and '{plan.name}')"
-                )
-            if plan and follow and plan.name == follow.name:
-                problems.append(
-                    f"organisation.model: split_aap needs '{name}.follow_up' in another team "
-                    f"than '{name}.plan' (both are in team '{plan.name}')"
-                )
+        name_once(f"{path}.name", outage.name or f"it_outage_{i + 1}")
+    return problems
+
+
+def _split_aap_problems(scenario: Scenario, teams: list[EffectiveTeam]) -> list[str]:
+    problems: list[str] = []
+    for name, ct in scenario.case_types.items():
+        if not ct.aap:
+            continue
+        kinds = dict.fromkeys(needed_task_kinds(name, ct))
+        assess = (
+            team_for_task(teams, f"{name}.assessment") if f"{name}.assessment" in kinds else None
+        )
+        plan = team_for_task(teams, f"{name}.plan") if f"{name}.plan" in kinds else None
+        follow = team_for_task(teams, f"{name}.follow_up") if f"{name}.follow_up" in kinds else None
+        if assess and plan and assess.name != plan.name:
+            problems.append(
+                f"organisation.model: split_aap needs '{name}.assessment' and "
+                f"'{name}.plan' in one team (given teams '{assess.name}' and '{plan.name}')"
+            )
+        if plan and follow and plan.name == follow.name:
+            problems.append(
+                f"organisation.model: split_aap needs '{name}.follow_up' in another team "
+                f"than '{name}.plan' (both are in team '{plan.name}')"
+            )
     return problems
 
 

@@ -24,6 +24,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from capacity.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
+from capacity.scenario.timeline import (
+    AbsenceWave,
+    ItDowntime,
+    ItOutage,
+    NewStaff,
+    Reorganisation,
+    StaffingChange,
+)
 
 __all__ = [
     "EFFORT_GROUPS",
@@ -694,6 +702,27 @@ class Organisation(BaseModel):
         "waits while everyone is at the cap. None: no cap.",
     )
 
+    leaver_caseload: Literal["least_loaded", "queue"] = Field(
+        default="least_loaded",
+        description="What happens to the users of a caseworker who leaves or moves to a team "
+        "that does not do their work: 'least_loaded' puts each on the caseload of the "
+        "colleague in the team with the fewest users (under the cap); 'queue' leaves them "
+        "without a caseworker until a colleague takes their next task.",
+    )
+    handover_hours_per_user: float = Field(
+        default=0.25,
+        ge=0,
+        le=40,
+        description="Caseworker hours to take over one user from a leaver or in a "
+        "reorganisation (reading the case), added to the user's next task. Assumption.",
+    )
+    absence_cover: Literal["wait", "colleagues"] = Field(
+        default="wait",
+        description="Work for an absent caseworker's users: 'wait' keeps it in their "
+        "personal queue until they are back; 'colleagues' puts it in the team's shared "
+        "queue each day they are absent (the users stay on their caseload).",
+    )
+
     @field_validator("priority")
     @classmethod
     def _complete(cls, order: list[str]) -> list[str]:
@@ -722,6 +751,25 @@ class Scenario(BaseModel):
     organisation: Organisation = Field(
         default_factory=Organisation, description="Division of work and picking rules."
     )
+    staffing_changes: list[StaffingChange] = Field(
+        default_factory=list,
+        description="Dated hires, leavers, FTE changes and moves between teams, applied in "
+        "date order (changes on one date in the order given).",
+    )
+    new_staff: NewStaff = Field(
+        default_factory=NewStaff, description="Ramp-up and mentoring of hired caseworkers."
+    )
+    reorganisations: list[Reorganisation] = Field(
+        default_factory=list,
+        description="Dated changes of organisation.model, in date order.",
+    )
+    absence_waves: list[AbsenceWave] = Field(
+        default_factory=list, description="Dated periods of extra staff absence."
+    )
+    it_outages: list[ItOutage] = Field(
+        default_factory=list, description="Dated IT outages (no case work)."
+    )
+    it_downtime: ItDowntime = Field(default_factory=ItDowntime, description="Random IT outages.")
 
     @field_validator("case_types", "streams", "staff")
     @classmethod
