@@ -190,6 +190,9 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
     ``arrived_total`` and ``exited_total`` count from time 0 (initial users count as
     arrived), so ``arrived_total == users_in_office + exited_total`` on every row.
     ``caseworkers_busy + caseworkers_idle == caseworkers_on_duty``, counted at 12:00.
+    ``backlog_tasks`` is the sum of the ``queue_*`` columns; ``tasks_done`` counts tasks
+    finished during the day; ``utilisation_<team>`` is empty on days the team does not
+    exist (before or after a reorganisation).
     """
     columns = ["day", "date", "arrived_total", "exited_total", "users_in_office"]
     columns += [f"in_{stage}" for stage in STOCK_STAGES]

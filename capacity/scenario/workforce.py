@@ -164,7 +164,11 @@ def workforce_plan(scenario: Scenario) -> WorkforcePlan:
         change_days.add(day)
         current = members[change.team]
         if change.change == "hire":
-            experienced = [p for p in current if day - persons[p].hire_day >= ramp.ramp_up_days]
+            experienced = [
+                p
+                for p in current
+                if not persons[p].hired or day - persons[p].hire_day >= ramp.ramp_up_days
+            ]
             fte = change.fte if change.fte is not None else scenario.staff[change.team].fte
             for _ in range(change.people):
                 index = len(persons)
