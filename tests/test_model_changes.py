@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import interval, replicate, variant
 
 from capacity.model import run_replication
 from capacity.model.calendar import DutyCalendar, office_open_days
@@ -17,8 +18,6 @@ from capacity.model.outages import outage_intervals
 from capacity.model.replication import build_office
 from capacity.scenario import ScenarioError, parse_scenario
 from capacity.scenario.workforce import workforce_plan
-
-from helpers import interval, replicate, variant
 
 
 def _desk(work_hours: float, users: int, headcount: int = 1, days: int = 7) -> dict:
@@ -73,9 +72,11 @@ def test_plan_hires_leave_last_in_first_out_and_moves_keep_the_person() -> None:
     ]  # fmt: skip
     # The last hired leaves first (day 20); the next-last moves to b (day 30) ...
     assert plan.persons[5].leave_day == 20
-    assert plan.persons[4].team_on(29) == "a" and plan.persons[4].team_on(30) == "b"
+    assert plan.persons[4].team_on(29) == "a"
+    assert plan.persons[4].team_on(30) == "b"
     # ... and is then b's most recent member, so the FTE change falls on them.
-    assert plan.persons[4].fte_on(39) == 1.0 and plan.persons[4].fte_on(40) == 0.5
+    assert plan.persons[4].fte_on(39) == 1.0
+    assert plan.persons[4].fte_on(40) == 0.5
     assert plan.persons[3].fte_on(40) == 1.0
     assert plan.change_days == [10, 20, 30, 40]
     # Each hire is mentored by an experienced colleague of team a, in turn.
@@ -158,7 +159,7 @@ def test_random_outages_are_poisson_with_the_configured_rate() -> None:
         intervals = outage_intervals(scenario, rep)
         assert all(0 <= s < e <= 365 * 24 for s, e in intervals)
         counts.append(len(intervals))
-    mean, low, high = interval(counts)
+    _mean, low, high = interval(counts)
     expected = 52.0 * 365 / 365.25
     assert low <= expected <= high
     assert intervals == outage_intervals(scenario, 59)  # same seed, same outages
@@ -194,10 +195,11 @@ def test_a_leavers_users_go_to_colleagues_or_wait(rule: str) -> None:
     data = _follow_up_office(30, leaver_caseload=rule)
     data["staffing_changes"] = [{"date": "2010-03-21", "team": "a", "change": "leave"}]
     scenario = parse_scenario(data)
-    env, office, snapshots = build_office(scenario, 0)
+    env, office, _snapshots = build_office(scenario, 0)
     env.run(until=20 * 24 + 1)
     loads = [len(cw.users) for cw in office.caseworkers]
-    assert loads[2] == 0 and not office.caseworkers[2].employed
+    assert loads[2] == 0
+    assert not office.caseworkers[2].employed
     assert sum(loads) + sum(u.owner is None for u in office.users_by_uid.values()) == 30
     if rule == "least_loaded":
         assert loads[:2] == [15, 15]
@@ -219,7 +221,7 @@ def test_reorganisation_moves_follow_up_users_to_the_follow_up_team() -> None:
         organisation__model="generalist",
         reorganisations=[{"date": "2010-03-31", "model": "split_aap"}],
     )
-    env, office, snapshots = build_office(scenario, 0)
+    env, office, _snapshots = build_office(scenario, 0)
     env.run(until=30 * 24 - 1)
     assert office.route["aap.follow_up"].name == "generalist"
     env.run(until=30 * 24 + 1)
@@ -245,7 +247,7 @@ def test_cover_by_colleagues_empties_absent_personal_queues() -> None:
         organisation__absence_cover="colleagues",
         absence_waves=[{"start_date": "2010-03-15", "end_date": "2010-04-01", "share": 0.5}],
     )
-    env, office, snapshots = build_office(scenario, 0)
+    env, office, _snapshots = build_office(scenario, 0)
     for day in range(15, 31):
         env.run(until=day * 24 + 23)
         for cw in office.caseworkers:
@@ -283,7 +285,8 @@ def test_disturbance_figures_by_hand() -> None:
     assert f["absence_wave_1_backlog_clear_days"] == 2.0  # day 6 -> day 8
     assert f["absence_wave_1_tasks_done_per_week_during"] == 14.0
     assert _clear_days(np.array([5, 9, 9]), 1, 5.0) == 2.0  # never: days to horizon
-    assert math.isnan(disturbance_figures(scenario, frame.iloc[:0])["absence_wave_1_backlog_tasks_before"])
+    empty = disturbance_figures(scenario, frame.iloc[:0])
+    assert math.isnan(empty["absence_wave_1_backlog_tasks_before"])
     assert Disturbance("r", "reorganisation", 3, 3).instant
 
 
@@ -297,9 +300,7 @@ def test_absence_wave_builds_a_backlog_and_lowers_production() -> None:
     data["absence_waves"] = [{"start_date": "2010-06-01", "end_date": "2010-06-29", "share": 0.5}]
     wave = parse_scenario(data)
     with_wave = replicate(wave, 4)
-    without = replicate(
-        parse_scenario({**data, "absence_waves": []} | {"it_outages": []}), 4
-    )
+    without = replicate(parse_scenario({**data, "absence_waves": []} | {"it_outages": []}), 4)
     for a, b in zip(with_wave, without, strict=True):
         ts_a, ts_b = a.timeseries, b.timeseries
         before = ts_a["day"] < 92
@@ -337,11 +338,13 @@ def test_reorganised_office_produces_more_after_specialising() -> None:
     results = replicate(variant("office_2011_reorganised"), 4)
     for r in results:
         f = r.figures
-        assert f["reorganisation_1_tasks_done_per_week_after"] > (
-            f["reorganisation_1_tasks_done_per_week_before"]
+        assert (
+            f["reorganisation_1_tasks_done_per_week_after"]
+            > (f["reorganisation_1_tasks_done_per_week_before"])
         )
-        assert f["sick_leave_wave_tasks_done_per_week_during"] < (
-            f["sick_leave_wave_tasks_done_per_week_before"]
+        assert (
+            f["sick_leave_wave_tasks_done_per_week_during"]
+            < (f["sick_leave_wave_tasks_done_per_week_before"])
         )
         ts = r.timeseries
         assert ts["utilisation_generalist"].iloc[:365].notna().any()
