@@ -17,6 +17,7 @@ from capacity.model.disturbances import Disturbance, _clear_days, disturbance_fi
 from capacity.model.outages import outage_intervals
 from capacity.model.replication import build_office
 from capacity.scenario import ScenarioError, parse_scenario
+from capacity.scenario.distributions import Triangular
 from capacity.scenario.workforce import workforce_plan
 
 
@@ -349,3 +350,40 @@ def test_reorganised_office_produces_more_after_specialising() -> None:
         ts = r.timeseries
         assert ts["utilisation_generalist"].iloc[:365].notna().any()
         assert ts["utilisation_generalist"].iloc[366:].isna().all()
+
+
+def test_absence_spells_from_a_distribution_keep_the_long_run_share() -> None:
+    """Spells of triangular(1, 4, 20) days (rounded up) and a 10 % absence share: over 40
+    people and ten years the absent share is 0.10 within its interval, and the spells
+    have the distribution's whole-day mean length."""
+    from capacity.model.calendar import _absence, _whole_day_mean
+
+    spells = Triangular(low=1, mode=4, high=20)
+    team = (
+        parse_scenario(_follow_up_office(1))
+        .staff["a"]
+        .model_copy(update={"absence_share": 0.1, "absence_spell_length_days": spells})
+    )
+    shares, lengths = [], []
+    for person in range(40):
+        absent = _absence(team, 3650, np.random.default_rng(person))
+        shares.append(absent.mean())
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], absent.astype(int), [0]])))
+        lengths += list(edges[1::2] - edges[::2])
+    _, low, high = interval(shares)
+    assert low <= 0.1 <= high
+    # Back-to-back spells merge into one run, so runs are at least as long as spells.
+    assert np.mean(lengths) == pytest.approx(
+        _whole_day_mean(team.absence_spell_length_days), rel=0.1
+    )
+
+
+def test_spell_length_distribution_and_mean_together_are_refused() -> None:
+    data = _follow_up_office(1)
+    data["staff"]["a"].update(
+        absence_share=0.1,
+        absence_spell_days=5,
+        absence_spell_length_days={"dist": "fixed", "value": 3},
+    )
+    with pytest.raises(ScenarioError, match="not both"):
+        parse_scenario(data)

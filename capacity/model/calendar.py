@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import holidays
 import numpy as np
 
+from capacity.scenario.distributions import Distribution
 from capacity.scenario.schema import Calendar, Run, Team
 
 __all__ = ["DutyCalendar", "office_open_days"]
@@ -59,11 +60,15 @@ def _summer_duty(calendar: Calendar, run: Run, days: int, index: int, size: int)
 
 def _absence(team: Team, days: int, rng: np.random.Generator) -> np.ndarray:
     """Absent days as a two-state Markov chain with the team's long-run absence share and
-    mean spell length (geometric spells)."""
+    mean spell length (geometric spells), or, with ``absence_spell_length_days``, as spells
+    of whole days from that distribution starting on each present day with probability
+    share / (share + E[L] (1 - share)), which gives the long-run share."""
     absent = np.zeros(days, dtype=bool)
     share = team.absence_share
     if share <= 0:
         return absent
+    if team.absence_spell_length_days is not None:
+        return _absence_spells(team, share, days, rng)
     p_end = 1.0 / team.absence_spell_days
     p_start = min(1.0, share * p_end / (1.0 - share))
     u = rng.random(days)
@@ -107,6 +112,38 @@ def _hours_by_day(starts: list[float], ends: list[float], days: int) -> np.ndarr
         if day < days:
             hours[day] += e - s
     return hours
+
+
+_SPELL_MEANS: dict[str, float] = {}
+
+
+def _whole_day_mean(lengths: Distribution) -> float:
+    """E[max(1, ceil(X))] for spell lengths X, from 200,000 draws of a fixed generator
+    (deterministic; accurate to well under 1 %), cached per distribution."""
+    key = lengths.model_dump_json()
+    if key not in _SPELL_MEANS:
+        draws = lengths.sample_many(np.random.default_rng(0), 200_000)
+        _SPELL_MEANS[key] = float(np.maximum(1.0, np.ceil(draws)).mean())
+    return _SPELL_MEANS[key]
+
+
+def _absence_spells(team: Team, share: float, days: int, rng: np.random.Generator) -> np.ndarray:
+    lengths = team.absence_spell_length_days
+    assert lengths is not None
+    absent = np.zeros(days, dtype=bool)
+    p_start = share / (share + _whole_day_mean(lengths) * (1.0 - share))
+    u = rng.random(days)
+    spell_lengths = np.maximum(1, np.ceil(lengths.sample_many(rng, days)).astype(np.int64))
+    d = spell = 0
+    while d < days:
+        if u[d] < p_start:
+            length = int(spell_lengths[spell])
+            spell += 1
+            absent[d : d + length] = True
+            d += length
+        else:
+            d += 1
+    return absent
 
 
 class DutyCalendar:

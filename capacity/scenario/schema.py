@@ -644,8 +644,31 @@ class Team(BaseModel):
         description="Long-run share of working days a person is absent (illness etc.), [0, 1).",
     )
     absence_spell_days: float = Field(
-        default=5.0, ge=1, le=365, description="Mean length of an absence spell, working days."
+        default=5.0,
+        ge=1,
+        le=365,
+        description="Mean length of an absence spell, days, when spells have geometric "
+        "lengths (a two-state Markov chain by day). Default 5 (assumption: mostly short "
+        "spells).",
     )
+    absence_spell_length_days: Distribution | None = Field(
+        default=None,
+        description="Distribution of absence spell lengths in days (each rounded up to whole "
+        "days, at least 1) instead of geometric ones; spells then start on each day present "
+        "with the probability that keeps the long-run absence_share. None: geometric with "
+        "mean absence_spell_days.",
+    )
+
+    @model_validator(mode="after")
+    def _one_spell_model(self) -> Team:
+        if self.absence_spell_length_days is not None and "absence_spell_days" in (
+            self.model_fields_set
+        ):
+            raise ValueError(
+                "give either absence_spell_days (geometric spells with that mean) or "
+                "absence_spell_length_days (a distribution), not both"
+            )
+        return self
 
 
 class Organisation(BaseModel):
