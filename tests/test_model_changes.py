@@ -387,3 +387,38 @@ def test_spell_length_distribution_and_mean_together_are_refused() -> None:
     )
     with pytest.raises(ScenarioError, match="not both"):
         parse_scenario(data)
+
+
+def test_mentoring_takes_exactly_its_hours_from_the_team() -> None:
+    """A hire on a Monday with 5 mentoring hours a week over 14 days of ramp-up: the
+    original three members' duty hours fall by exactly 1 hour on each of the 10 working
+    days (common random numbers: same absences with and without mentoring)."""
+    data = _follow_up_office(3)
+    data["calendar"] = {"summer_weeks": []}
+    data["staffing_changes"] = [{"date": "2010-03-08", "team": "a", "change": "hire"}]
+    data["new_staff"] = {"ramp_up_days": 14, "mentoring_hours_per_week": 5.0}
+    with_mentor = build_office(parse_scenario(data), 0)[1]
+    data["new_staff"]["mentoring_hours_per_week"] = 0.0
+    without = build_office(parse_scenario(data), 0)[1]
+    old = slice(0, 3)
+    hours_with = sum(cw.calendar.day_hours for cw in with_mentor.caseworkers[old])
+    hours_without = sum(cw.calendar.day_hours for cw in without.caseworkers[old])
+    assert (hours_without - hours_with).sum() == pytest.approx(10.0)
+    assert ((hours_without - hours_with)[:7] == 0).all()
+
+
+def test_a_moved_caseworker_hands_on_users_the_new_team_does_not_serve() -> None:
+    """Three caseworkers of 'a' hold ten follow-up users each; one moves on day 20 to
+    'b', which only renews plans: their ten users go to the two left in 'a'."""
+    data = _follow_up_office(30)
+    data["staff"]["b"] = {"headcount": 0, "tasks": ["fu.renewal"]}
+    data["staffing_changes"] = [
+        {"date": "2010-03-21", "team": "a", "change": "move", "to_team": "b"}
+    ]
+    env, office, _ = build_office(parse_scenario(data), 0)
+    env.run(until=20 * 24 + 1)
+    mover = office.caseworkers[2]
+    assert mover.employed
+    assert mover.team.name == "b"
+    assert len(mover.users) == 0
+    assert [len(cw.users) for cw in office.caseworkers[:2]] == [15, 15]
