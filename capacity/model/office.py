@@ -22,15 +22,19 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.caseworker import BUSY, IDLE, Caseworker
-from capacity.model.entities import CANCELLED, DONE, QUEUED, STARTED, Task, User
+from capacity.model.entities import CANCELLED, DONE, QUEUED, REBOOKING, STARTED, Task, User
 from capacity.scenario.routing import EffectiveTeam
 from capacity.scenario.schema import TASKS, Scenario
+
+if TYPE_CHECKING:
+    from capacity.model.attendance import Attendance
 
 __all__ = ["Office", "Records", "TeamState"]
 
@@ -72,7 +76,12 @@ class Records:
     handoffs: list[float] = field(default_factory=list)
     """Time of each hand-off between teams."""
     arrivals: list[float] = field(default_factory=list)
-    """Arrival time of each user who arrived during the run (not the initial users)."""
+    """Arrival time of each user who arrived during the run (not the initial users;
+    returning users included)."""
+    no_shows: list[tuple[float, str]] = field(default_factory=list)
+    """(time, task name) per missed meeting, at the time it was to start."""
+    reentries: list[float] = field(default_factory=list)
+    """Arrival time of each returning user (see the case type's ``reentry``)."""
     events: list[tuple] | None = None
     """(user, time hours, case type, stage, event, caseworker) when recording events."""
 
@@ -120,6 +129,9 @@ class Office:
         self.overdue_open = 0
         self.users_by_uid: dict[int, User] = {}
         self.next_uid = 0
+        self.reentered_total = 0
+        self.attendance: Attendance | None = None
+        """Decides missed meetings; set only when some case type has no-shows."""
 
     # ---------------------------------------------------------------- events out
 
@@ -176,6 +188,34 @@ class Office:
         self.queued[task_name] += 1
         return task
 
+    def requeue(self, task: Task) -> None:
+        """Put ``task`` (a missed meeting, rebooked) back in a queue with its work as it
+        was released: to the user's own caseworker if their team does the task, else to
+        the shared queue of the first team that does it. Its release time becomes now."""
+        task.state = QUEUED
+        task.released = self.env.now
+        user = task.user
+        owner = user.owner
+        if owner is not None and task.kind in owner.team.task_kinds:
+            owner.queues[task.task].append(task)
+            if owner.state == IDLE and not owner.wake.triggered:
+                owner.wake.succeed()
+        else:
+            self._let_go(user)
+            team = self.route[task.kind]
+            team.queues[task.task].append(task)
+            now = self.env.now
+            for cw in team.members:
+                if (
+                    cw.state == IDLE
+                    and not cw.wake.triggered
+                    and cw.calendar.on_duty(now)
+                    and len(cw.users) < self.cap
+                ):
+                    cw.wake.succeed()
+                    break
+        self.queued[task.task] += 1
+
     @staticmethod
     def _head(queue: deque[Task]) -> Task | None:
         while queue and queue[0].state == CANCELLED:
@@ -220,9 +260,14 @@ class Office:
             user.owner = cw
             cw.users.add(user)
         self.log(user, f"start_{task.task}", cw.name)
+        if self.attendance is not None:
+            self.attendance.started(task, cw.name)
 
     def finish(self, task: Task, cw: Caseworker) -> None:
-        """``cw`` finished ``task``: wake whoever waits for it (unless the user has left)."""
+        """``cw`` finished ``task``: wake whoever waits for it (unless the user has left).
+        A missed meeting is not finished but rebooked (see :mod:`capacity.model.attendance`)."""
+        if self.attendance is not None and self.attendance.finished(task):
+            return
         task.state = DONE
         user = task.user
         user.pending.discard(task)
@@ -291,6 +336,9 @@ class Office:
             if task.state == QUEUED:
                 task.state = CANCELLED
                 self.queued[task.task] -= 1
+                user.pending.discard(task)
+            elif task.state == REBOOKING:
+                task.state = CANCELLED
                 user.pending.discard(task)
 
     def exit(self, user: User, reason: str) -> None:
