@@ -24,11 +24,13 @@ EXIT_REASONS: tuple[str, ...] = (
     "sanction",
     "other",
     "max_period",
+    "job_seeker",
     "rejected",
     "completed",
 )
-"""Why users leave: the four exit hazards, the end of the maximum benefit period, a
-rejected claim, and the end of the pathway (last stage done)."""
+"""Why users leave: the four exit hazards, the end of the maximum benefit period, job
+seeker status at the maximum period, a rejected claim, and the end of the pathway (last
+stage done). A sanction also follows repeated missed meetings."""
 
 STOCK_STAGES: tuple[str, ...] = (
     "reception",
@@ -125,6 +127,23 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             "hand-offs per week",
             "Users handed from one team to another, per week.",
         ),
+        f(
+            "no_shows_per_week",
+            "meetings per week",
+            "Meetings (assessment, plan, renewal, follow-up) the user missed, per week.",
+        ),
+        f(
+            "meetings_missed_share",
+            "share",
+            "Share of meetings started by a caseworker that the user missed (each attempt "
+            "counts; a missed meeting is booked again).",
+        ),
+        f(
+            "reentries_per_year",
+            "users per year",
+            "Users who came back as new claimants after leaving, per year (they also count "
+            "as arrivals).",
+        ),
     ]
     specs += [
         f(
@@ -188,13 +207,15 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
     """Columns of the daily time series, in order (values at the end of each day).
 
     ``arrived_total`` and ``exited_total`` count from time 0 (initial users count as
-    arrived), so ``arrived_total == users_in_office + exited_total`` on every row.
+    arrived), so ``arrived_total == users_in_office + exited_total`` on every row;
+    ``reentered_total`` counts the returning users among the arrivals.
     ``caseworkers_busy + caseworkers_idle == caseworkers_on_duty``, counted at 12:00.
     ``backlog_tasks`` is the sum of the ``queue_*`` columns; ``tasks_done`` counts tasks
     finished during the day; ``utilisation_<team>`` is empty on days the team does not
     exist (before or after a reorganisation).
     """
-    columns = ["day", "date", "arrived_total", "exited_total", "users_in_office"]
+    columns = ["day", "date", "arrived_total", "exited_total", "reentered_total"]
+    columns += ["users_in_office"]
     columns += [f"in_{stage}" for stage in STOCK_STAGES]
     columns += [f"queue_{task}" for task in TASKS]
     columns += [

@@ -1,8 +1,9 @@
 """Key figures before, during and after each dated disturbance.
 
-A disturbance is a dated absence wave, a dated IT outage or a reorganisation (an
-instant: it has no 'during'). For each one, named ``<name>`` (the configured name, or
-``absence_wave_<n>``, ``it_outage_<n>``, ``reorganisation_<n>``), the daily time series
+A disturbance is a dated absence wave, a dated IT outage, an arrival surge or a
+reorganisation (an instant: it has no 'during'). For each one, named ``<name>`` (the
+configured name, or ``absence_wave_<n>``, ``it_outage_<n>``, ``<stream>_surge_<n>``,
+``reorganisation_<n>``), the daily time series
 is averaged over three windows of days:
 
 * before: the :data:`WINDOW_DAYS` days before it starts;
@@ -85,6 +86,16 @@ def disturbances(scenario: Scenario) -> list[Disturbance]:
                 first + max(1, math.ceil(end_hour / 24)),
             )
         )
+    for stream_name, stream in scenario.streams.items():
+        for i, surge in enumerate(stream.surges):
+            found.append(
+                Disturbance(
+                    surge.name or f"{stream_name}_surge_{i + 1}",
+                    "arrival surge",
+                    (surge.start_date - start).days,
+                    (surge.end_date - start).days,
+                )
+            )
     for i, reorg in enumerate(scenario.reorganisations):
         day = (reorg.date - start).days
         found.append(Disturbance(f"reorganisation_{i + 1}", "reorganisation", day, day))

@@ -22,6 +22,8 @@ __all__ = ["CANCELLED", "DONE", "QUEUED", "STARTED", "Draws", "Task", "User", "m
 
 QUEUED, STARTED, DONE, CANCELLED = 0, 1, 2, 3
 """Task states."""
+REBOOKING = 4
+"""Task state of a missed meeting waiting for its new appointment (in no queue)."""
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 
@@ -139,11 +141,16 @@ class User:
 
     Times are hours since time 0. ``owner`` is the caseworker who holds the user on
     their caseload, or None; ``pending`` the tasks released and not finished.
+    ``key`` is the user's stable random-stream key (source name, two indices) and
+    ``refill(purpose)`` makes the user's own generator for a purpose from it (None for
+    users made outside a replication); ``attendance_rng`` is the generator of the user's
+    meeting attendance once needed, and ``missed_in_row`` the meetings missed in a row.
     """
 
     __slots__ = (
         "aap",
         "arrived",
+        "attendance_rng",
         "benefit_start",
         "case_type",
         "ct",
@@ -153,6 +160,8 @@ class User:
         "extra_work",
         "gone",
         "in_follow_up",
+        "key",
+        "missed_in_row",
         "overdue_open",
         "owner",
         "pending",
@@ -160,6 +169,7 @@ class User:
         "plan_gen",
         "plan_valid",
         "proc",
+        "refill",
         "stage",
         "stages",
         "uid",
@@ -199,6 +209,10 @@ class User:
         self.in_follow_up = False
         self.extra_work = 0.0
         """Hours of handover work added to the user's next task (new caseworker)."""
+        self.key: tuple[str, int, int] = ("", 0, 0)
+        self.refill: Callable[[str], np.random.Generator] | None = None
+        self.attendance_rng: np.random.Generator | None = None
+        self.missed_in_row = 0
 
 
 class Task:

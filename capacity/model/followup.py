@@ -27,11 +27,17 @@ Rules:
   change with the user's state. The hazard to work is multiplied by
   ``close_follow_up_work_multiplier`` while the user has a valid plan and no overdue
   contact; sanction applies only with a valid plan.
-* Maximum period. At ``max_period_days`` after the benefit started, exit 'max_period'.
+* Maximum period. At the maximum period in force on the date the spell started
+  (``max_period_days`` and its dated ``max_period_changes``) after the benefit started,
+  the user is transferred to a disability assessment, leaves as a job seeker, gets one
+  extension, or leaves with 'max_period', by the shares of ``at_max_period``. A user
+  who comes back after leaving at the maximum can start a new spell only when the
+  waiting period in force allows (:meth:`BenefitClock.earliest_new_spell`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
@@ -72,11 +78,77 @@ class BenefitClock:
             office.aap_recipients += 1
             if user.plan_valid:
                 office.aap_with_plan += 1
-        follow = user.ct.follow_up
-        if follow.max_period_days is not None:
-            left = follow.max_period_days * HOURS_PER_DAY - elapsed_hours
-            self._at(left, lambda _e: self._exit(user, "max_period"))
+        max_days = self._max_period_days(user)
+        if max_days is not None:
+            left = max_days * HOURS_PER_DAY - elapsed_hours
+            self._at(left, lambda _e: self._max_reached(user, extended=False))
         self._next_exit_candidate(user)
+
+    # ---------------------------------------------------------- maximum period
+
+    def _date_of(self, hours: float) -> dt.date:
+        start = self.office.scenario.run.start_date
+        return start + dt.timedelta(days=math.floor(hours / HOURS_PER_DAY))
+
+    def _max_period_days(self, user: User) -> float | None:
+        """The maximum period in force on the date the user's spell started."""
+        follow = user.ct.follow_up
+        days = follow.max_period_days
+        if follow.max_period_changes and user.benefit_start is not None:
+            started = self._date_of(user.benefit_start)
+            for change in follow.max_period_changes:
+                if change.from_date <= started:
+                    days = change.max_period_days
+        return days
+
+    def _max_reached(self, user: User, extended: bool) -> None:
+        """The spell reached its maximum (or the end of its extension): transfer to a
+        disability assessment, job seeker, one extension, or exit 'max_period', by the
+        shares of ``at_max_period`` (see :class:`capacity.scenario.schema.AtMaxPeriod`)."""
+        if user.gone or user.exiting:
+            return
+        at = user.ct.follow_up.at_max_period
+        if at.disability_share + at.job_seeker_share + at.extension_share <= 0:
+            self._exit(user, "max_period")
+            return
+        assert user.refill is not None, "users in a replication have their own streams"
+        u = user.refill("max_period_extended" if extended else "max_period").random()
+        if extended:
+            # After the extension: the same outcomes, given that no extension is left.
+            u *= 1.0 - at.extension_share
+        elif u < at.extension_share:
+            self.office.log(user, "max_period_extended")
+            extension = at.extension_days * HOURS_PER_DAY
+            self._at(extension, lambda _e: self._max_reached(user, extended=True))
+            return
+        else:
+            u -= at.extension_share
+        if u < at.disability_share:
+            self._exit(user, "disability")
+        elif u < at.disability_share + at.job_seeker_share:
+            self._exit(user, "job_seeker")
+        else:
+            self._exit(user, "max_period")
+
+    def earliest_new_spell(self, user: User, ended: float) -> float:
+        """Earliest time (hours) a new spell can start for a user whose spell ended at
+        its maximum at ``ended``: the first t >= ended with t - ended >= the waiting
+        period in force at t (``waiting_period_days`` and its dated changes)."""
+        follow = user.ct.follow_up
+        start = self.office.scenario.run.start_date
+        steps = [(-math.inf, follow.waiting_period_days)]
+        steps += [
+            ((c.from_date - start).days * HOURS_PER_DAY, c.waiting_period_days)
+            for c in follow.waiting_period_changes
+        ]
+        for i, (begin, wait) in enumerate(steps):
+            end = steps[i + 1][0] if i + 1 < len(steps) else math.inf
+            if end <= ended:
+                continue
+            t = max(begin, ended + wait * HOURS_PER_DAY)
+            if t < end:
+                return t
+        raise AssertionError("the last step of the waiting period never ends")
 
     def _rates(self, user: User, close: bool) -> tuple[float, float, float, float]:
         hz = user.ct.follow_up.exit_per_year

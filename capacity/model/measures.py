@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from capacity.model.attendance import MEETING_TASKS
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_columns
 from capacity.model.disturbances import disturbance_figures
 from capacity.scenario.schema import TASKS
 
 if TYPE_CHECKING:
-    from capacity.model.office import Office, TeamState
+    from capacity.model.office import Office, Records, TeamState
 
 __all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "key_figures"]
 
@@ -82,6 +83,7 @@ class Snapshots:
             day,
             office.arrived_total,
             office.exited_total,
+            office.reentered_total,
             sum(stocks),
             *stocks,
             *queues,
@@ -117,7 +119,7 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             util = team.busy_hours[:days] / team.duty_hours[:days]
         frame[f"utilisation_{team.name}"] = np.where(team.duty_hours[:days] > 0, util, np.nan)
-    int_cols = ["day", "arrived_total", "exited_total", "users_in_office"]
+    int_cols = ["day", "arrived_total", "exited_total", "reentered_total", "users_in_office"]
     int_cols += [f"in_{s}" for s in STOCK_STAGES] + [f"queue_{t}" for t in TASKS]
     int_cols += [
         "aap_recipients",
@@ -140,6 +142,14 @@ def _mean(values: list[float]) -> float:
 
 def _p90(values: list[float]) -> float:
     return float(np.percentile(values, 90)) if values else math.nan
+
+
+def _missed_share(rec: Records, t0: float, t1: float) -> float:
+    """Missed meetings over meeting attempts (every start of a meeting task), in the
+    window; NaN without meetings."""
+    attempts = sum(t0 <= t <= t1 for task in MEETING_TASKS for t, _ in rec.waits[task])
+    missed = sum(t0 <= t <= t1 for t, _ in rec.no_shows)
+    return missed / attempts if attempts else math.nan
 
 
 def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
@@ -182,6 +192,9 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         "backlog_age_days_mean": float(window["backlog_age_days_mean"].mean()),
         "tasks_done_per_week": float(window["tasks_done"].sum()) / weeks,
         "caseworkers_employed_mean": float(window["caseworkers_employed"].mean()),
+        "no_shows_per_week": sum(inside(t) for t, _ in rec.no_shows) / weeks,
+        "meetings_missed_share": _missed_share(rec, t0, t1),
+        "reentries_per_year": sum(inside(t) for t in rec.reentries) / years,
     }
     figures.update(disturbance_figures(office.scenario, timeseries))
     first, last = run.warm_up_days, run.horizon_days

@@ -22,15 +22,19 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.caseworker import BUSY, IDLE, Caseworker
-from capacity.model.entities import CANCELLED, DONE, QUEUED, STARTED, Task, User
+from capacity.model.entities import CANCELLED, DONE, QUEUED, REBOOKING, STARTED, Task, User
 from capacity.scenario.routing import EffectiveTeam
 from capacity.scenario.schema import TASKS, Scenario
+
+if TYPE_CHECKING:
+    from capacity.model.attendance import Attendance
 
 __all__ = ["Office", "Records", "TeamState"]
 
@@ -72,7 +76,12 @@ class Records:
     handoffs: list[float] = field(default_factory=list)
     """Time of each hand-off between teams."""
     arrivals: list[float] = field(default_factory=list)
-    """Arrival time of each user who arrived during the run (not the initial users)."""
+    """Arrival time of each user who arrived during the run (not the initial users;
+    returning users included)."""
+    no_shows: list[tuple[float, str]] = field(default_factory=list)
+    """(time, task name) per missed meeting, at the time it was to start."""
+    reentries: list[float] = field(default_factory=list)
+    """Arrival time of each returning user (see the case type's ``reentry``)."""
     events: list[tuple] | None = None
     """(user, time hours, case type, stage, event, caseworker) when recording events."""
 
@@ -132,6 +141,9 @@ class Office:
         self.overdue_open = 0
         self.users_by_uid: dict[int, User] = {}
         self.next_uid = 0
+        self.reentered_total = 0
+        self.attendance: Attendance | None = None
+        """Decides missed meetings; set only when some case type has no-shows."""
 
     def set_routing(self, layout: list[EffectiveTeam]) -> None:
         """Make ``layout`` (the effective teams of one organisation model, in scenario
@@ -250,6 +262,22 @@ class Office:
                 for _ in range(len(queue)):
                     self._wake_member(team, True)
 
+    def rebook(self, task: Task) -> None:
+        """Put ``task`` (a missed meeting, rebooked) back in a queue with its work as it
+        was released: to the user's own caseworker if their team does the task, else to
+        the shared queue of the first team that does it. Its release time becomes now."""
+        task.state = QUEUED
+        task.released = self.env.now
+        user = task.user
+        owner = user.owner
+        if owner is not None and owner.employed and task.kind in owner.team.task_kinds:
+            self._to_personal(task, owner)
+        else:
+            self._let_go(user)
+            self._to_shared(task, self.route[task.kind])
+        self.queued[task.task] += 1
+        self.queued_released_sum += task.released
+
     @staticmethod
     def _head(queue: deque[Task]) -> Task | None:
         while queue and queue[0].state == CANCELLED:
@@ -295,9 +323,14 @@ class Office:
             user.owner = cw
             cw.users.add(user)
         self.log(user, f"start_{task.task}", cw.name)
+        if self.attendance is not None:
+            self.attendance.started(task, cw.name)
 
     def finish(self, task: Task, cw: Caseworker) -> None:
-        """``cw`` finished ``task``: wake whoever waits for it (unless the user has left)."""
+        """``cw`` finished ``task``: wake whoever waits for it (unless the user has left).
+        A missed meeting is not finished but rebooked (see :mod:`capacity.model.attendance`)."""
+        if self.attendance is not None and self.attendance.finished(task):
+            return
         task.state = DONE
         self.done_total += 1
         user = task.user
@@ -384,6 +417,9 @@ class Office:
                 task.state = CANCELLED
                 self.queued[task.task] -= 1
                 self.queued_released_sum -= task.released
+                user.pending.discard(task)
+            elif task.state == REBOOKING:
+                task.state = CANCELLED
                 user.pending.discard(task)
 
     def exit(self, user: User, reason: str) -> None:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from capacity.model.attendance import Attendance
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.entities import Sampler, User, effort_group, make_draws
 from capacity.model.followup import BenefitClock
 from capacity.model.rng import make_rng, name_key
+from capacity.scenario.inflow import rate_steps
 
 if TYPE_CHECKING:
     from capacity.model.office import Office
@@ -47,6 +49,8 @@ class Pathways:
             for name, ct in scenario.case_types.items()
             if ct.decision.capacity_per_week is not None
         }
+        if any(ct.attendance.no_show_share > 0 for ct in scenario.case_types.values()):
+            office.attendance = Attendance(office)
 
     # ---------------------------------------------------------------- creation
 
@@ -82,6 +86,8 @@ class Pathways:
         draws = make_draws(ct, stages, rng, refill, extra)
         effort = effort_group(shares, draws.take("effort"))
         user = User(self.office.new_uid(), case_type, ct, stages, arrived, draws, effort)
+        user.key = rng_key
+        user.refill = refill
         office = self.office
         office.users_by_uid[user.uid] = user
         office.arrived_total += 1
@@ -92,11 +98,10 @@ class Pathways:
         run = self.scenario.run
         rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
         users_rng = make_rng(run.seed, self.replication, "users", name_key(name))
-        periods = [(0.0, stream.rate_per_week)]
-        for change in stream.rate_changes:
-            periods.append(
-                ((change.from_date - run.start_date).days * HOURS_PER_DAY, change.rate_per_week)
-            )
+        periods = [
+            ((date - run.start_date).days * HOURS_PER_DAY, rate)
+            for date, rate in rate_steps(stream, run)
+        ]
         horizon = run.horizon_days * HOURS_PER_DAY
         index = 0
         for i, (begin, rate) in enumerate(periods):
@@ -184,6 +189,45 @@ class Pathways:
             if reason == "disability":
                 yield from self._disability(user)
         office.exit(user, reason)
+        self._reentry(user, reason)
+
+    def _reentry(self, user: User, reason: str) -> None:
+        """Send a user who just left back as a new claimant later, by the case type's
+        ``reentry`` shares (drawn from the user's own generator for 'reentry')."""
+        again = user.ct.reentry
+        share = again.after_max_period_share if reason == "max_period" else again.share
+        if share <= 0 or (reason != "max_period" and reason not in again.after_reasons):
+            return
+        assert user.refill is not None, "users in a replication have their own streams"
+        rng = user.refill("reentry")
+        if rng.random() >= share:
+            return
+        now = self.env.now
+        back = now + again.delay_days.sample(rng) * HOURS_PER_DAY
+        if reason in ("max_period", "job_seeker"):
+            back = max(back, self.clock.earliest_new_spell(user, now))
+        if back <= self.scenario.run.horizon_days * HOURS_PER_DAY:
+            self.env.process(self._come_back(user, rng, back - now))
+
+    def _come_back(self, user: User, rng: np.random.Generator, delay: float):
+        yield self.env.timeout(delay)
+        source, key_a, key_b = user.key
+        # A returning user's numbers are keyed by their predecessor's key, so they do
+        # not depend on other users or on how many have come back before.
+        again = self._new_user(
+            user.case_type,
+            user.ct.reentry.entry_stage,
+            {user.effort: 1.0},
+            (f"{source}:reentry", key_a, key_b),
+            rng,
+            self.env.now,
+        )
+        office = self.office
+        office.records.arrivals.append(self.env.now)
+        office.records.reentries.append(self.env.now)
+        office.reentered_total += 1
+        office.log(again, "reentry")
+        again.proc = self.env.process(self._lifecycle(again))
 
     def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):
         office, env, clock = self.office, self.env, self.clock

@@ -26,7 +26,7 @@ SOURCES: dict[str, int] = {
     "batches": 2,  # per-user draws of one batch of one stream
     "initial": 3,  # per-user draws of one initial-state group
     "absence": 4,  # absence days of one caseworker
-    "refill": 5,  # extra draws for one user beyond the pre-drawn blocks
+    "refill": 5,  # one user's own draws by purpose: past the blocks, attendance, re-entry
     "back_office": 6,  # reserved
     "it_downtime": 7,  # random IT outages of the office
     "absence_waves": 8,  # who is absent in one absence wave

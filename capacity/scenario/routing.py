@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
+from capacity.scenario.inflow import rate_steps
 from capacity.scenario.schema import TASKS, CaseType, Scenario, Team
 
 __all__ = [
@@ -58,7 +59,10 @@ def needed_task_kinds(name: str, case_type: CaseType) -> list[str]:
         needed.add("plan")
     if "follow_up" in stages:
         needed.update({"follow_up", "renewal"})
-    if benefit_started and case_type.follow_up.exit_per_year.disability > 0:
+    follow = case_type.follow_up
+    if benefit_started and (
+        follow.exit_per_year.disability > 0 or follow.at_max_period.disability_share > 0
+    ):
         needed.add("disability")
     return [f"{name}.{task}" for task in TASKS if task in needed]
 
@@ -150,6 +154,22 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
             in_horizon(f"{base}.rate_changes.{i}.from_date", change.from_date)
         for i, batch in enumerate(stream.batches):
             in_horizon(f"{base}.batches.{i}.date", batch.date)
+        for i, surge in enumerate(stream.surges):
+            in_horizon(f"{base}.surges.{i}.start_date", surge.start_date)
+            if surge.end_date > run.end_date:
+                problems.append(
+                    f"{base}.surges.{i}.end_date: date {surge.end_date} is after the end of "
+                    f"the horizon {run.end_date} (the first day after the surge may be at "
+                    "most the first day after the horizon)"
+                )
+
+    for name, ct in scenario.case_types.items():
+        stage = ct.reentry.entry_stage
+        if stage is not None and stage not in ct.stages:
+            problems.append(
+                f"case_types.{name}.reentry.entry_stage: '{stage}' is not a stage of case "
+                f"type '{name}' (allowed: {', '.join(ct.stages)})"
+            )
 
     for i, group in enumerate(scenario.initial_state):
         base = f"initial_state.{i}"
@@ -236,6 +256,12 @@ def _timeline_problems(scenario: Scenario) -> list[str]:
             if team not in scenario.staff:
                 problems.append(f"{path}.teams.{j}: unknown team '{team}' (allowed: {teams})")
         name_once(f"{path}.name", wave.name or f"absence_wave_{i + 1}")
+    for stream_name, stream in scenario.streams.items():
+        for i, surge in enumerate(stream.surges):
+            name_once(
+                f"streams.{stream_name}.surges.{i}.name",
+                surge.name or f"{stream_name}_surge_{i + 1}",
+            )
     for i, outage in enumerate(scenario.it_outages):
         path = f"it_outages.{i}"
         if not run.start_date <= outage.date < run.end_date:
@@ -282,8 +308,7 @@ def expected_users(scenario: Scenario) -> float:
     total = float(sum(g.users for g in scenario.initial_state))
     for stream in scenario.streams.values():
         total += sum(b.users for b in stream.batches)
-        points = [(run.start_date, stream.rate_per_week)]
-        points += [(c.from_date, c.rate_per_week) for c in stream.rate_changes]
+        points = rate_steps(stream, run)
         for i, (begin, rate) in enumerate(points):
             end = points[i + 1][0] if i + 1 < len(points) else run.end_date
             total += rate * max(0, (end - begin).days) / 7

@@ -19,7 +19,7 @@ Vocabulary:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -38,6 +38,8 @@ __all__ = [
     "STAGES",
     "TASKS",
     "Assessment",
+    "AtMaxPeriod",
+    "Attendance",
     "Batch",
     "Calendar",
     "CaseType",
@@ -46,14 +48,18 @@ __all__ = [
     "ExitHazards",
     "FollowUp",
     "InitialGroup",
+    "MaxPeriodChange",
     "Organisation",
     "Plan",
     "RatePeriod",
     "Reception",
+    "Reentry",
     "Run",
     "Scenario",
     "Stream",
+    "Surge",
     "Team",
+    "WaitingPeriodChange",
 ]
 
 STAGES: tuple[str, ...] = ("reception", "assessment", "decision", "plan", "follow_up")
@@ -82,6 +88,11 @@ EffortGroup = Literal["standard", "situational", "specially_adapted", "permanent
 StageName = Literal["reception", "assessment", "decision", "plan", "follow_up"]
 TaskName = Literal["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ReentryReason = Literal[
+    "work", "disability", "sanction", "other", "job_seeker", "rejected", "completed"
+]
+"""Exit reasons after which a user may come back as a new claimant (every exit reason but
+'max_period', whose re-entries have a share of their own and a waiting period)."""
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 # Strict: a wrong type is refused, never converted ("3" is not 3, true is not 1.0). An
@@ -392,6 +403,106 @@ class ExitHazards(BaseModel):
         return self.work + self.disability + self.sanction + self.other
 
 
+def _dates_in_order(dates: list[dt.date], what: str) -> None:
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise ValueError(
+            f"{what} must have distinct from_date values in date order (given "
+            + ", ".join(d.isoformat() for d in dates)
+            + ")"
+        )
+
+
+class MaxPeriodChange(BaseModel):
+    """From ``from_date`` on, benefit spells that start get ``max_period_days``."""
+
+    model_config = _STRICT
+    from_date: dt.date = Field(
+        strict=False,
+        description="First date of a spell's start to which the new maximum applies. May lie "
+        "before the simulated horizon (users already on the benefit at time 0 started "
+        "earlier).",
+    )
+    max_period_days: float = Field(
+        gt=0,
+        le=36_500,
+        description="Longest benefit period in days for spells starting on or after "
+        "from_date, (0, 36500]. AAP: 1095 days (3 years) for spells from 1 January 2018 "
+        "(Prop. 74 L (2016-2017)).",
+    )
+
+
+class WaitingPeriodChange(BaseModel):
+    """From ``from_date`` on, the waiting period before a new spell is
+    ``waiting_period_days``."""
+
+    model_config = _STRICT
+    from_date: dt.date = Field(strict=False, description="First date the new rule applies.")
+    waiting_period_days: float = Field(
+        ge=0,
+        le=3650,
+        description="Days, 0..3650, that must pass after a spell ended at its maximum "
+        "before a new spell can start. AAP: 364 (52 weeks) from 1 January 2018 (Prop. 74 L "
+        "(2016-2017), folketrygdloven s. 11-31); 0 from 1 July 2022, when the waiting period "
+        "was repealed (Prop. 114 LS (2021-2022), chapter 11).",
+    )
+
+
+class AtMaxPeriod(BaseModel):
+    """What happens when a spell reaches its maximum period.
+
+    A user reaching the maximum is, with these shares, transferred to a disability
+    benefit assessment (the office prepares a disability case and the user leaves with
+    reason 'disability', as after the disability hazard), moved to job-seeker status
+    (exit 'job_seeker': the user leaves the benefit and the office's caseloads as an
+    ordinary job seeker), or given one extension of ``extension_days``; the rest leave
+    with reason 'max_period'. At the end of an extension the same outcomes apply again
+    without a further extension (disability and job seeker with their shares divided by
+    ``1 - extension_share``). The shares must sum to at most 1. All default to 0, so the
+    default is that everyone leaves with 'max_period' (no effect on older scenarios).
+    """
+
+    model_config = _STRICT
+    disability_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share transferred to a disability benefit assessment, 0..1 "
+        "(assumption; none by default).",
+    )
+    job_seeker_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share that leave the benefit as job seekers (exit 'job_seeker'), 0..1 "
+        "(assumption; none by default).",
+    )
+    extension_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share given one extension of extension_days, 0..1 (assumption; none by "
+        "default).",
+    )
+    extension_days: float = Field(
+        default=730.0,
+        gt=0,
+        le=3650,
+        description="Length of an extension in days, (0, 3650]. Default 730: extensions of "
+        "up to two years under the 2018 rules (Prop. 74 L (2016-2017)).",
+    )
+
+    @model_validator(mode="after")
+    def _at_most_one(self) -> AtMaxPeriod:
+        total = self.disability_share + self.job_seeker_share + self.extension_share
+        if total > 1.0 + SHARE_TOLERANCE:
+            raise ValueError(
+                "disability_share + job_seeker_share + extension_share must be at most 1 "
+                f"(given {self.disability_share:g} + {self.job_seeker_share:g} + "
+                f"{self.extension_share:g} = {total:g}); the rest leave with 'max_period'"
+            )
+        return self
+
+
 class FollowUp(BaseModel):
     """Follow-up (oppfølging): contacts, employment status cards, exits."""
 
@@ -460,6 +571,43 @@ class FollowUp(BaseModel):
         description="Longest benefit period in days from its start, then exit 'max_period'; "
         "none for no limit. AAP: 1461 days (4 years, 2010 rules; Prop. 74 L 2016-2017).",
     )
+    max_period_changes: list[MaxPeriodChange] = Field(
+        default_factory=list,
+        description="Dated changes of the maximum period, in date order: a spell gets the "
+        "maximum in force on the date it started (max_period_days before the first change). "
+        "AAP: [{ from_date = 2018-01-01, max_period_days = 1095 }] (3 years for spells from "
+        "1 January 2018; 4 years for spells started 2010-2017; Prop. 74 L (2016-2017)). "
+        "Default none.",
+    )
+    at_max_period: AtMaxPeriod = Field(
+        default_factory=AtMaxPeriod,
+        description="Outcomes at the maximum period (disability assessment, job seeker, "
+        "extension, or exit 'max_period'). Default: everyone exits 'max_period'.",
+    )
+    waiting_period_days: float = Field(
+        default=0.0,
+        ge=0,
+        le=3650,
+        description="Days, 0..3650, that must pass after a spell ended at its maximum (exit "
+        "'max_period' or 'job_seeker') before a new spell can start, before any "
+        "waiting_period_changes; applies to users who come back (see reentry). Default 0: "
+        "no waiting period (AAP before 2018).",
+    )
+    waiting_period_changes: list[WaitingPeriodChange] = Field(
+        default_factory=list,
+        description="Dated changes of the waiting period, in date order. A user who left "
+        "at the maximum can start a new spell at the first time t at which t - exit >= the "
+        "waiting period in force at t (so a repeal frees those still waiting). AAP: "
+        "[{ from_date = 2018-01-01, waiting_period_days = 364 }, { from_date = 2022-07-01, "
+        "waiting_period_days = 0 }] (Prop. 74 L (2016-2017); Prop. 114 LS (2021-2022)). "
+        "Default none.",
+    )
+
+    @field_validator("max_period_changes", "waiting_period_changes")
+    @classmethod
+    def _changes_in_order(cls, changes: list[BaseModel]) -> list[BaseModel]:
+        _dates_in_order([c.from_date for c in changes], "the changes")  # type: ignore[attr-defined]
+        return changes
 
 
 class Disability(BaseModel):
@@ -470,6 +618,125 @@ class Disability(BaseModel):
         default=Lognormal(mean=4.0, cv=0.5),
         description="Caseworker hours to prepare one disability case (assumption).",
     )
+
+
+def _number_as_fixed(value: object) -> object:
+    """A plain number where a distribution is expected means a fixed value."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+class Attendance(BaseModel):
+    """Users who miss meetings (no-shows).
+
+    Meetings are the assessment, plan, renewal and follow-up tasks. When a caseworker
+    starts a meeting, the user fails to turn up with probability ``no_show_share``; the
+    caseworker then spends only ``no_show_work_hours`` on it, and the same meeting is
+    booked again ``rebook_days`` later with its full work (its due date is unchanged, so
+    a missed follow-up contact can become overdue). ``sanction_after_no_shows`` missed
+    meetings in a row lead to a sanction decision, which stops the benefit (or, before
+    the benefit has started, closes the claim) with probability ``sanction_share``: the
+    user leaves with reason 'sanction'. The count of missed meetings in a row restarts at
+    every attended meeting and after every sanction decision. Defaults: nobody misses a
+    meeting.
+    """
+
+    model_config = _STRICT
+    no_show_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Probability that the user misses a meeting, 0..1. Default 0 "
+        "(assumption: no figures for missed meetings in the study).",
+    )
+    no_show_work_hours: Distribution = Field(
+        default=Fixed(value=0.25),
+        description="Caseworker hours lost on a missed meeting (waiting, a call, a note), "
+        "a distribution or a plain number of hours. Default fixed 0.25 (assumption).",
+    )
+    rebook_days: Distribution = Field(
+        default=Fixed(value=14.0),
+        description="Days from the missed meeting until it can be held again. Default fixed "
+        "14 (assumption: a new appointment about two weeks ahead).",
+    )
+    sanction_after_no_shows: int = Field(
+        default=2,
+        ge=1,
+        le=100,
+        description="Missed meetings in a row that lead to a sanction decision, 1..100. "
+        "Default 2 (assumption).",
+    )
+    sanction_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Probability that a sanction decision stops the benefit or closes the "
+        "claim (exit 'sanction'), 0..1. Default 0 (assumption: no sanctions for missed "
+        "meetings).",
+    )
+
+    @field_validator("no_show_work_hours", "rebook_days", mode="before")
+    @classmethod
+    def _plain_number(cls, value: object) -> object:
+        return _number_as_fixed(value)
+
+
+def _default_reentry_reasons() -> list[ReentryReason]:
+    return ["sanction", "other"]
+
+
+class Reentry(BaseModel):
+    """Users who come back as new claimants after leaving (drop-out and re-entry).
+
+    Of the users of this case type who leave for one of ``after_reasons``, a share
+    ``share`` come back ``delay_days`` later as new claimants of the same case type and
+    effort group: a new user who enters at ``entry_stage`` and counts as an arrival and
+    as a re-entry. Of those who leave at the end of the maximum period ('max_period'),
+    a share ``after_max_period_share`` come back, not before the follow-up's waiting
+    period allows a new spell (this also holds for re-entries after 'job_seeker'). A
+    returning user may leave and come back again. Defaults: nobody comes back.
+    """
+
+    model_config = _STRICT
+    share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the users leaving for one of after_reasons who come back, "
+        "0..1. Default 0 (assumption).",
+    )
+    after_reasons: list[ReentryReason] = Field(
+        default_factory=_default_reentry_reasons,
+        description="Exit reasons after which users may come back: work, disability, "
+        "sanction, other, job_seeker, rejected, completed ('max_period' has "
+        "after_max_period_share). Default sanction and other (benefit stopped, contact "
+        "lost).",
+    )
+    after_max_period_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the users leaving at the maximum period (exit 'max_period') "
+        "who claim again, 0..1. Default 0 (assumption).",
+    )
+    delay_days: Distribution = Field(
+        default=Exponential(mean=180.0),
+        description="Days from the exit to the new claim. Default exponential, mean 180 "
+        "(assumption: about half a year).",
+    )
+    entry_stage: StageName | None = Field(
+        default=None,
+        description="Stage where a returning user enters; default the case type's first "
+        "stage (a new claim from the start).",
+    )
+
+    @field_validator("after_reasons")
+    @classmethod
+    def _distinct(cls, reasons: list[str]) -> list[str]:
+        if len(set(reasons)) != len(reasons):
+            raise ValueError(f"each reason may be listed once (given {reasons})")
+        return reasons
 
 
 class CaseType(BaseModel):
@@ -503,6 +770,12 @@ class CaseType(BaseModel):
     disability: Disability = Field(
         default_factory=Disability, description="Preparing disability cases."
     )
+    attendance: Attendance = Field(
+        default_factory=Attendance, description="Missed meetings (no-shows) and sanctions."
+    )
+    reentry: Reentry = Field(
+        default_factory=Reentry, description="Users who come back as new claimants."
+    )
 
     @field_validator("stages")
     @classmethod
@@ -533,6 +806,38 @@ class Batch(BaseModel):
     users: int = Field(ge=0, le=1_000_000, description="Number of users.")
 
 
+class Surge(BaseModel):
+    """A dated surge of arrivals (for example a wave of sick leave): from ``start_date``
+    up to ``end_date`` the stream's rate in force is multiplied by ``factor``."""
+
+    model_config = _STRICT
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]{0,40}$",
+        description="Identifier used in the key figures (lower-case letters, digits, _); "
+        "default '<stream>_surge_<n>', n its place in the stream's list from 1.",
+    )
+    start_date: dt.date = Field(strict=False, description="First day of the surge.")
+    end_date: dt.date = Field(
+        strict=False, description="First day after the surge (exclusive), after start_date."
+    )
+    factor: float = Field(
+        ge=0,
+        le=100,
+        description="Multiplier of the rate during the surge, 0..100 (2 doubles the "
+        "arrivals, 0 stops them). Overlapping surges multiply.",
+    )
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Surge:
+        if not self.end_date > self.start_date:
+            raise ValueError(
+                f"end_date ({self.end_date}) must be after start_date ({self.start_date}); "
+                "end_date is the first day after the surge"
+            )
+        return self
+
+
 class Stream(BaseModel):
     """An arrival stream: a Poisson process with a piecewise-constant rate, plus batches."""
 
@@ -553,6 +858,27 @@ class Stream(BaseModel):
         default_factory=_specially_adapted,
         description="Share of users in each effort group; must sum to 1.",
     )
+    seasonal_factors: list[Annotated[float, Field(ge=0, le=10)]] = Field(
+        default_factory=list,
+        description="Multipliers of the rate by calendar month, January to December: "
+        "exactly 12 values, each 0..10, or none (empty: no seasonality). They multiply "
+        "the rate in force and need not average 1: to keep the yearly inflow, make their "
+        "mean 1. Default none (assumption).",
+    )
+    surges: list[Surge] = Field(
+        default_factory=list,
+        description="Dated surges that multiply the rate in force (e.g. a sick-leave wave). "
+        "Default none.",
+    )
+
+    @field_validator("seasonal_factors")
+    @classmethod
+    def _twelve_months(cls, factors: list[float]) -> list[float]:
+        if factors and len(factors) != 12:
+            raise ValueError(
+                f"needs 12 factors, January to December, or none (given {len(factors)})"
+            )
+        return factors
 
     @field_validator("effort_group_shares")
     @classmethod
