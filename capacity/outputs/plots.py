@@ -255,6 +255,8 @@ def series_figure(
     unit: str,
     warm_up_days: int = 0,
     styles: Mapping[str, Mapping[str, Any]] | None = None,
+    x_label: str = "date",
+    warm_up_label: str = "warm-up (not in the key figures)",
 ) -> Figure:
     """Daily means with their 95 % bands against the date.
 
@@ -264,6 +266,7 @@ def series_figure(
         unit: the y axis label.
         warm_up_days: days at the start left out of the key figures, shaded grey.
         styles: optional matplotlib line options per label (``color``, ``linestyle``).
+        x_label, warm_up_label: the words for the date axis and the warm-up shading.
     """
     chart = _figure()
     axes = chart.add_subplot()
@@ -288,9 +291,9 @@ def series_figure(
             start + pd.Timedelta(days=warm_up_days),
             color="0.9",
             zorder=0,
-            label="warm-up (not in the key figures)",
+            label=warm_up_label,
         )
-    axes.set_xlabel("date")
+    axes.set_xlabel(x_label)
     axes.set_ylabel(unit)
     axes.set_title(title)
     axes.grid(True, alpha=0.3)

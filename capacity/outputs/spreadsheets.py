@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
@@ -134,7 +134,12 @@ def _add_sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
         sheet.append(cells)
 
 
-def workbook_bytes(result: ExperimentResult, scenario: Scenario) -> bytes:
+def workbook_bytes(
+    result: ExperimentResult,
+    scenario: Scenario,
+    *,
+    extra: Mapping[str, pd.DataFrame] | None = None,
+) -> bytes:
     """The workbook of a run as ``.xlsx`` bytes.
 
     Sheets (see :data:`SHEETS`): ``summary`` (the columns of ``summary.csv`` and the key
@@ -152,6 +157,8 @@ def workbook_bytes(result: ExperimentResult, scenario: Scenario) -> bytes:
     replications = max(1, result.replications)
     check_workbook_rows(replications, len(result.timeseries) // replications)
     book = Workbook(write_only=True)
+    for title, frame in (extra or {}).items():
+        _add_sheet(book, title, frame)
     _add_sheet(book, "summary", _summary_sheet(result, scenario))
     _add_sheet(book, "time series", _with_dates(result.timeseries))
     if result.caseloads is not None:
