@@ -254,13 +254,15 @@ def _cards(result: ComparisonResult, language: str, say: Say) -> None:
     for number, card in enumerate(shown):
         label = words.FIGURES[card.figure].name(language)
         unit = words.UNITS.get(card.unit, (card.unit, card.unit))[1 if language == "nb" else 0]
+        # No difference in any replication: no arrow, a plain statement below.
+        same = card.difference == 0 and not card.half_width
         with columns[number % 3]:
             st.metric(
                 f"{label} ({unit})",
                 words.format_number(card.mean, card.unit, language),
-                delta=words.format_difference(
-                    card.difference, card.half_width, card.unit, language
-                ),
+                delta=None
+                if same
+                else words.format_difference(card.difference, card.half_width, card.unit, language),
                 # A difference that may be chance is not coloured as good or bad.
                 delta_color=("normal" if card.better > 0 else "inverse")
                 if card.significant
@@ -275,7 +277,9 @@ def _cards(result: ComparisonResult, language: str, say: Say) -> None:
                     base=words.format_number(card.base_mean, card.unit, language),
                 )
             )
-            if not card.significant and card.difference != 0:
+            if same:
+                st.caption(say("card_same"))
+            elif not card.significant:
                 st.caption(say("card_maybe_chance"))
 
 

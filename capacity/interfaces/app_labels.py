@@ -187,6 +187,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The difference may be chance (its interval includes 0).",
         "Forskjellen kan være tilfeldig (intervallet inneholder 0).",
     ),
+    "card_same": (
+        "The same as the baseline in every replication.",
+        "Det samme som utgangspunktet i hver replikasjon.",
+    ),
     "over_time": ("Over time", "Over tid"),
     "band_note": (
         "Lines: daily mean over the replications; bands: 95 % confidence interval.",
