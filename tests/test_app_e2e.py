@@ -1,7 +1,7 @@
 """The web page end to end, in a real browser: ``capacity app`` serves it on a free local
-port, Chromium (the system's own, driven by Playwright) changes the headcount, runs,
-and reads the key figure against the baseline. A screenshot is kept in
-``test-artifacts/``.
+port, Chromium (the system's own, driven by Playwright) uploads a scenario file (first
+a broken one), changes the headcount, runs, and reads the key figure against the
+baseline. A screenshot is kept in ``test-artifacts/``.
 
 Outside CI the test is skipped when Playwright or /usr/bin/chromium is missing; with
 the CI variable set it fails instead, since CI installs both.
@@ -54,10 +54,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """``capacity app page_office.toml`` on a free port of 127.0.0.1; yields its address
-    once it answers, and stops it (and only it) afterwards."""
-    scenario = tmp_path / "page_office.toml"
-    scenario.write_text(PAGE_TOML, encoding="utf-8")
+    """``capacity app`` on a free port of 127.0.0.1; yields its address once it answers,
+    and stops it (and only it) afterwards."""
     port = _free_port()
     log = (tmp_path / "server.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
@@ -66,7 +64,6 @@ def server(tmp_path: Path) -> Iterator[str]:
             "-c",
             "from capacity.interfaces.cli import main; main()",
             "app",
-            str(scenario),
             "--port",
             str(port),
             "--workers",
@@ -137,6 +134,18 @@ def test_change_headcount_and_run_in_a_browser(server: str, tmp_path: Path) -> N
             page.goto(server)
             page.get_by_text("Try the staffing of a NAV office").wait_for()
             page.get_by_text("No results yet").wait_for()
+
+            # An uploaded file is checked as capacity run checks one: a broken one is
+            # refused with the command line's message; a good one replaces it.
+            broken = tmp_path / "broken.toml"
+            broken.write_text(PAGE_TOML.replace("headcount = 1\n", "headcount = -1\n", 1))
+            upload = page.get_by_test_id("stFileUploaderDropzoneInput")
+            upload.set_input_files(str(broken))
+            page.get_by_text("This scenario cannot be used").wait_for()
+            page.get_by_text("staff.front.headcount").wait_for()
+            good = tmp_path / "page_office.toml"
+            good.write_text(PAGE_TOML, encoding="utf-8")
+            upload.set_input_files(str(good))
 
             headcount = page.get_by_role("spinbutton", name="Team follow (people)")
             assert headcount.input_value() == "1"

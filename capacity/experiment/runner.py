@@ -19,6 +19,10 @@ from capacity.scenario import Scenario
 
 __all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "combine", "run_experiment"]
 
+run_replication = run_replication_with_caseloads
+"""What the runner runs for each replication: the model's replication, also reporting
+each caseworker's caseload at the end (see :mod:`capacity.experiment.caseloads`)."""
+
 SUMMARY_COLUMNS: tuple[str, ...] = ("name", "unit", "mean", "ci_low", "ci_high", "replications")
 """Columns of :attr:`ExperimentResult.summary`, in order."""
 
@@ -80,7 +84,7 @@ def _collect(
         scheduler=scheduler,
         record_events=record_events,
         progress=progress,
-        replicate=run_replication_with_caseloads,
+        replicate=run_replication,
     )
 
 
