@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from capacity.experiment.caseloads import run_replication_with_caseloads
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.runner import ExperimentResult, combine
 from capacity.experiment.sequential import replicate_until_precise
@@ -93,6 +94,7 @@ def run_automatic(
             scheduler=scheduler,
             record_events=record_events,
             progress=progress,
+            replicate=run_replication_with_caseloads,
         )
     else:
         outcome = replicate_until_precise(
@@ -104,6 +106,7 @@ def run_automatic(
             workers=workers,
             scheduler=scheduler,
             progress=progress,
+            replicate=run_replication_with_caseloads,
         )
         results = outcome.results
         if record_events:
@@ -113,6 +116,7 @@ def run_automatic(
                 workers=workers,
                 scheduler=scheduler,
                 record_events=True,
+                replicate=run_replication_with_caseloads,
             )
         method.update(
             {

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from capacity.experiment.caseloads import run_replication_with_caseloads
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.runner import ExperimentResult, combine
 from capacity.experiment.statistics import confidence_interval, welch_interval
@@ -298,7 +299,13 @@ def compare(
     started_at = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     jobs = [(scenario, r) for scenario in prepared for r in range(count)]
-    finished = map_replications(jobs, workers=workers, scheduler=scheduler, progress=progress)
+    finished = map_replications(
+        jobs,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        replicate=run_replication_with_caseloads,
+    )
     wall_seconds = time.perf_counter() - clock
     results = tuple(
         combine(

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from capacity.experiment.automatic import run_automatic
-from capacity.interfaces import compare_cmd, staff_cmd, sweep_cmd
+from capacity.interfaces import app_cmd, compare_cmd, plot_cmd, staff_cmd, sweep_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     DEFAULT_WORKERS,
@@ -33,6 +33,7 @@ from capacity.interfaces.common import (
     warn,
     with_progress,
 )
+from capacity.interfaces.table_options import CsvLocaleOption, FormatOption, check_table_options
 from capacity.model import figure_catalogue
 from capacity.outputs import write_results
 from capacity.scenario import (
@@ -148,6 +149,8 @@ def run(
     ] = False,
     workers: WorkersOption = DEFAULT_WORKERS,
     scheduler: SchedulerOption = None,
+    output_format: FormatOption = "csv",
+    csv_locale: CsvLocaleOption = "en",
 ) -> None:
     """Simulate a scenario and save the results.
 
@@ -169,6 +172,8 @@ def run(
             raise ScenarioError("--precision", [f"must be between 0 and 1 (given {precision})"])
         if auto_replications:
             _check_figures(chosen, precision_figure or [])
+        most = max_replications if auto_replications else chosen.run.replications
+        check_table_options(output_format, csv_locale, most, chosen.run.horizon_days)
     except ScenarioError as error:
         fail(str(error))
     if out.exists() and not out.is_dir():
@@ -210,7 +215,14 @@ def run(
         fail(f"cannot use the scheduler {scheduler}: {error}")
     try:
         command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
-        folder = write_results(result, chosen, out, command=command)
+        folder = write_results(
+            result,
+            chosen,
+            out,
+            command=command,
+            csv_locale=csv_locale,
+            xlsx=output_format == "xlsx",
+        )
     except KeyboardInterrupt:
         fail("interrupted; no results were saved", EXIT_INTERRUPTED)
     except OSError as error:
@@ -314,6 +326,8 @@ def scenarios() -> None:
 app.command("compare")(compare_cmd.compare)
 app.command("staff")(staff_cmd.staff)
 app.command("sweep")(sweep_cmd.sweep)
+app.command("plot")(plot_cmd.plot)
+app.command("app")(app_cmd.app)
 
 
 def main() -> None:

@@ -76,7 +76,11 @@ def _is_number(value: Any) -> bool:
 
 
 def plot_figure(
-    table: pd.DataFrame, figure: str, paths: Sequence[str], scenario_name: str
+    table: pd.DataFrame,
+    figure: str,
+    paths: Sequence[str],
+    scenario_name: str,
+    targets: Sequence[tuple[str, float]] = (),
 ) -> bytes:
     """One key figure of a sweep as a PNG chart; returns the PNG bytes.
 
@@ -84,8 +88,9 @@ def plot_figure(
     (numbers on the x axis) or as error bars (names on the x axis, in the order first
     met); with more varied paths, one line per combination of their values, labelled.
     The x axis is labelled with the path, the y axis with the figure's unit, and the
-    title names the scenario and the figure. Drawn with matplotlib's Agg canvas (no
-    display, no global pyplot state).
+    title names the scenario and the figure. Each of ``targets``, ``(label, value)`` in
+    the figure's unit (e.g. ``(">=0.9", 0.9)``), is a dashed horizontal line. Drawn with
+    matplotlib's Agg canvas (no display, no global pyplot state).
 
     Raises:
         KeyError: ``figure`` is not in the table.
@@ -144,11 +149,15 @@ def plot_figure(
         axes.text(0.5, 0.5, "no value at any point", transform=axes.transAxes, ha="center")
     else:
         _keep_flat_readable(axes, rows)
+    for label, value in targets:
+        axes.axhline(
+            value, color="firebrick", linestyle="--", linewidth=1.2, label=f"target {label}"
+        )
     axes.set_xlabel(x_path)
     axes.set_ylabel(unit)
     axes.set_title(f"{scenario_name}: {figure}\nmean and 95 % confidence interval")
     axes.grid(True, alpha=0.3)
-    if others:
+    if others or targets:
         axes.legend(fontsize="small")
     buffer = io.BytesIO()
     chart.savefig(buffer, format="png")

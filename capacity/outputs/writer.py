@@ -19,9 +19,11 @@ import pandas as pd
 
 from capacity.experiment import ExperimentResult
 from capacity.outputs.manifest import build_manifest
+from capacity.outputs.spreadsheets import workbook_bytes
 from capacity.scenario import Scenario
 
 __all__ = [
+    "CSV_LOCALES",
     "CSV_OPTIONS",
     "FileContent",
     "check_run_id",
@@ -39,6 +41,15 @@ CSV_OPTIONS: dict[str, Any] = {
 }
 """How every CSV is written: ten significant digits keep files readable and identical
 from run to run; an undefined value (NaN) is an empty field."""
+
+CSV_LOCALES: dict[str, dict[str, Any]] = {
+    "en": CSV_OPTIONS,
+    "nb": {**CSV_OPTIONS, "sep": ";", "decimal": ",", "encoding": "utf-8-sig"},
+}
+"""CSV dialects by ``--csv-locale``: ``en`` (the default) is plain comma-separated CSV
+with a decimal point; ``nb`` is what a spreadsheet set to Norwegian (bokmål) opens
+into columns without an import dialog: semicolon separator, decimal comma, UTF-8 with
+a byte-order mark. Dates are ISO dates (yyyy-mm-dd) in both."""
 
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{0,99}")
 _MAX_SUFFIX = 10_000
@@ -78,8 +89,8 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, **CSV_OPTIONS)
+def _write_csv(frame: pd.DataFrame, path: Path, options: dict[str, Any] = CSV_OPTIONS) -> None:
+    frame.to_csv(path, **options)
 
 
 def _write_json(data: dict[str, Any], path: Path) -> None:
@@ -104,9 +115,9 @@ FileContent: TypeAlias = pd.DataFrame | dict[str, Any] | bytes | str
 data, raw bytes or UTF-8 text."""
 
 
-def _write_file(content: FileContent, path: Path) -> None:
+def _write_file(content: FileContent, path: Path, csv_options: dict[str, Any]) -> None:
     if isinstance(content, pd.DataFrame):
-        _write_csv(content, path)
+        _write_csv(content, path, csv_options)
     elif isinstance(content, dict):
         _write_json(content, path)
     elif isinstance(content, bytes):
@@ -132,6 +143,7 @@ def write_folder(
     run_id: str,
     *,
     manifest: Callable[[str], dict[str, Any]] | None = None,
+    csv_locale: str = "en",
 ) -> Path:
     """Write ``files`` into a new folder ``parent/<run id>/`` and return that folder.
 
@@ -149,15 +161,19 @@ def write_folder(
         run_id: the wished-for folder name (see :func:`check_run_id`).
         manifest: if given, called with the final folder name and written last as
             ``manifest.json``, so that a manifest can name its own folder.
+        csv_locale: the CSV dialect of the tables, a key of :data:`CSV_LOCALES`.
 
     Returns:
         The path of the new folder.
 
     Raises:
-        ValueError: ``run_id`` is not a safe folder name (nothing is created).
+        ValueError: ``run_id`` is not a safe folder name, or ``csv_locale`` is unknown
+            (nothing is created).
         OSError: a folder or file cannot be created or written.
     """
     check_run_id(run_id)
+    if csv_locale not in CSV_LOCALES:
+        raise ValueError(f"csv_locale must be one of {sorted(CSV_LOCALES)} (given {csv_locale!r})")
     parent = Path(parent)
     created = [p for p in (parent, *parent.parents) if not p.exists()]
     partial = parent / f".{run_id}.partial-{os.getpid()}"
@@ -167,7 +183,7 @@ def write_folder(
             shutil.rmtree(partial)
         partial.mkdir()
         for name, content in files.items():
-            _write_file(content, partial / name)
+            _write_file(content, partial / name, CSV_LOCALES[csv_locale])
         for _ in range(_MAX_SUFFIX):
             final_id = _free_run_id(parent, run_id)
             if manifest is not None:
@@ -195,13 +211,17 @@ def write_results(
     *,
     run_id: str | None = None,
     command: str = "",
+    csv_locale: str = "en",
+    xlsx: bool = False,
 ) -> Path:
     """Write ``result`` to ``out_dir/<scenario.run.name>/<run id>/`` and return that folder.
 
     Files: ``summary.csv`` (key figures with 95 % confidence intervals),
-    ``timeseries.csv`` (daily measures of every replication), ``events.csv`` (only when
-    events were recorded) and ``manifest.json`` (scenario, seed, versions, times; see
-    :func:`capacity.outputs.manifest.build_manifest`).
+    ``timeseries.csv`` (daily measures of every replication), ``caseloads.csv`` (each
+    caseworker's caseload at the end, when the result has it), ``events.csv`` (only
+    when events were recorded), ``results.xlsx`` (only with ``xlsx``; see
+    :func:`capacity.outputs.spreadsheets.workbook_bytes`) and ``manifest.json``
+    (scenario, seed, versions, times; see :func:`capacity.outputs.manifest.build_manifest`).
 
     The folder appears complete or not at all and an existing folder is never
     overwritten (see :func:`write_folder`): if the run id is taken, ``-2``, ``-3``, ...
@@ -214,13 +234,16 @@ def write_results(
         run_id: folder name; default the run's UTC start time as ``YYYYmmdd-HHMMSS``.
         command: the command line that started the run, recorded in the manifest;
             default: this process's own command line.
+        csv_locale: the CSV dialect, ``en`` or ``nb`` (see :data:`CSV_LOCALES`).
+        xlsx: also write the workbook ``results.xlsx``.
 
     Returns:
         The path of the new results folder.
 
     Raises:
         ValueError: ``run_id`` is not letters, digits, ``_`` and ``-`` (1 to 100, starting
-            with a letter or digit).
+            with a letter or digit), or ``csv_locale`` is unknown.
+        ScenarioError: with ``xlsx``, the time series does not fit on a worksheet.
         OSError: a folder or file cannot be created or written.
     """
     base = run_id if run_id is not None else default_run_id(result.started_at)
@@ -230,8 +253,12 @@ def write_results(
         "summary.csv": result.summary,
         "timeseries.csv": result.timeseries,
     }
+    if result.caseloads is not None:
+        files["caseloads.csv"] = result.caseloads
     if result.events is not None:
         files["events.csv"] = result.events
+    if xlsx:
+        files["results.xlsx"] = workbook_bytes(result, scenario)
     return write_folder(
         files,
         Path(out_dir) / scenario.run.name,
@@ -239,4 +266,5 @@ def write_results(
         manifest=lambda final_id: build_manifest(
             result, scenario, run_id=final_id, command=command, files=list(files)
         ),
+        csv_locale=csv_locale,
     )

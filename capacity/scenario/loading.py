@@ -19,6 +19,7 @@ __all__ = [
     "ScenarioError",
     "bundled_scenarios",
     "load_scenario",
+    "load_scenario_bytes",
     "parse_scenario",
     "read_scenario_data",
     "read_text_file",
@@ -171,6 +172,10 @@ def read_text_file(path: Path, source: str, limit: int, encoding: str = "utf-8")
         raw = Path(path).read_bytes()
     except OSError as error:
         raise ScenarioError(source, [f"cannot read file: {error.strerror or error}"]) from None
+    return _decode(raw, source, limit, encoding)
+
+
+def _decode(raw: bytes, source: str, limit: int, encoding: str = "utf-8") -> str:
     if len(raw) > limit:
         raise ScenarioError(source, [f"file is {len(raw)} bytes; the limit is {limit}"])
     try:
@@ -201,3 +206,33 @@ def scenario_to_toml(scenario: Scenario) -> str:
     ordered.update({k: v for k, v in data.items() if isinstance(v, dict)})
     ordered.update({k: v for k, v in data.items() if isinstance(v, list) and v})
     return tomli_w.dumps(ordered)
+
+
+def load_scenario_bytes(raw: bytes, source: str, limit: int = MAX_SCENARIO_BYTES) -> Scenario:
+    """Validate a scenario given as the bytes of a TOML file, such as a file uploaded to
+    the web page: read as data only (TOML cannot run code), checked like a file.
+
+    A top-level ``base`` may name only a bundled scenario (``base = "office_2011"``):
+    the bytes come from no folder, so no file beside them can be read.
+
+    Raises :class:`ScenarioError` naming ``source`` for more than ``limit`` bytes, text
+    that is not UTF-8 or not TOML, a ``base`` that is not a bundled scenario, and every
+    invalid field.
+    """
+    try:
+        data = tomllib.loads(_decode(raw, source, limit))
+    except tomllib.TOMLDecodeError as error:
+        raise ScenarioError(source, [f"not valid TOML: {error}"]) from None
+    base = data.pop("base", None)
+    if base is not None:
+        name = base.removesuffix(".toml") if isinstance(base, str) else None
+        if name not in bundled_scenarios():
+            raise ScenarioError(
+                source,
+                [
+                    f"base: {_short(base)} is not a bundled scenario; a file given this way "
+                    f"can only build on one of {', '.join(bundled_scenarios())}"
+                ],
+            )
+        data = _merge(read_scenario_data(BUNDLED_DIR / f"{name}.toml"), data)
+    return parse_scenario(data, source)
