@@ -10,8 +10,8 @@ import pytest
 from helpers import variant
 
 import capacity
-from capacity.experiment.caseloads import CASELOAD_COLUMNS, run_replication_with_caseloads
 from capacity.model import run_replication
+from capacity.model.result import CASELOAD_COLUMNS
 from capacity.outputs import write_results
 from capacity.scenario import Scenario
 
@@ -22,24 +22,11 @@ def office_short() -> Scenario:
     return variant("office_2011", run__horizon_days=40, run__warm_up_days=0)
 
 
-@pytest.mark.parametrize("name", ["office_2011", "office_2011_generalist"])
-def test_same_replication_as_the_model(name: str) -> None:
-    """Figures and time series are exactly those of capacity.model.run_replication."""
-    scenario = variant(name, run__horizon_days=40, run__warm_up_days=0)
-    ours = run_replication_with_caseloads(scenario, 1)
-    theirs = run_replication(scenario, 1)
-    assert ours.figures.keys() == theirs.figures.keys()
-    for key, value in theirs.figures.items():
-        assert ours.figures[key] == pytest.approx(value, nan_ok=True, rel=0, abs=0), key
-    pd.testing.assert_frame_equal(ours.timeseries, theirs.timeseries)
-    assert ours.warnings == theirs.warnings
-
-
 def test_caseloads_agree_with_the_last_day(office_short: Scenario) -> None:
     """The follow-up caseworkers' counts average to the last row's caseload mean and their
     largest is its maximum; there is one row per person of every team that holds users
     (reception's three hosts hold none)."""
-    result = run_replication_with_caseloads(office_short, 0)
+    result = run_replication(office_short, 0)
     table = result.caseloads
     assert list(table.columns) == list(CASELOAD_COLUMNS)
     headcounts = {name: team.headcount for name, team in office_short.staff.items()}
@@ -60,7 +47,7 @@ def test_generalists_hold_the_users(office_short: Scenario) -> None:
     """Under the generalist model one pool holds the users, and every generalist counts
     in the follow-up caseload figures."""
     generalist = variant("office_2011_generalist", run__horizon_days=40, run__warm_up_days=0)
-    table = run_replication_with_caseloads(generalist, 0).caseloads
+    table = run_replication(generalist, 0).caseloads
     teams = set(table["team"])
     assert "generalist" in teams
     assert table[table["team"] == "generalist"]["follow_up"].all()

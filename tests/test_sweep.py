@@ -346,3 +346,13 @@ def test_progress_counts_replications_over_the_sweep(base: Scenario) -> None:
         progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_variations_may_be_written_as_on_the_command_line() -> None:
+    """``"path=6:10:2"`` gives the same points as the parsed Variation."""
+    from capacity.experiment.sweep import _as_points
+    from capacity.experiment.vary import parse_variation
+
+    text = "staff.follow_up.headcount=6:10:2"
+    assert _as_points([text]) == _as_points([parse_variation(text)])
+    assert _as_points([text]) == [{"staff.follow_up.headcount": v} for v in (6, 8, 10)]

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from capacity.experiment.caseloads import run_replication_with_caseloads
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.runner import ExperimentResult, combine
 from capacity.experiment.sequential import replicate_until_precise
 from capacity.experiment.warmup import BATCH, mser5_truncation
+from capacity.model import run_replication
 from capacity.scenario import Scenario, ScenarioError, with_changes
 
 __all__ = ["WARM_UP_MEASURE", "choose_warm_up", "run_automatic"]
@@ -94,7 +94,7 @@ def run_automatic(
             scheduler=scheduler,
             record_events=record_events,
             progress=progress,
-            replicate=run_replication_with_caseloads,
+            replicate=run_replication,
         )
     else:
         outcome = replicate_until_precise(
@@ -106,7 +106,7 @@ def run_automatic(
             workers=workers,
             scheduler=scheduler,
             progress=progress,
-            replicate=run_replication_with_caseloads,
+            replicate=run_replication,
         )
         results = outcome.results
         if record_events:
@@ -116,7 +116,7 @@ def run_automatic(
                 workers=workers,
                 scheduler=scheduler,
                 record_events=True,
-                replicate=run_replication_with_caseloads,
+                replicate=run_replication,
             )
         method.update(
             {

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from capacity.experiment.caseloads import run_replication_with_caseloads
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.runner import ExperimentResult, combine
 from capacity.experiment.statistics import confidence_interval, welch_interval
-from capacity.model import figure_catalogue
+from capacity.model import figure_catalogue, run_replication
 from capacity.scenario import Scenario, ScenarioError, with_changes
 
 __all__ = [
@@ -304,7 +303,7 @@ def compare(
         workers=workers,
         scheduler=scheduler,
         progress=progress,
-        replicate=run_replication_with_caseloads,
+        replicate=run_replication,
     )
     wall_seconds = time.perf_counter() - clock
     results = tuple(

@@ -10,18 +10,18 @@ from typing import Any
 
 import pandas as pd
 
-from capacity.experiment.caseloads import ReplicationWithCaseloads, run_replication_with_caseloads
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.statistics import confidence_interval
 from capacity.model import figure_catalogue
+from capacity.model import run_replication as model_run_replication
 from capacity.model.result import ReplicationResult
 from capacity.scenario import Scenario
 
 __all__ = ["SUMMARY_COLUMNS", "ExperimentResult", "combine", "run_experiment"]
 
-run_replication = run_replication_with_caseloads
-"""What the runner runs for each replication: the model's replication, also reporting
-each caseworker's caseload at the end (see :mod:`capacity.experiment.caseloads`)."""
+run_replication = model_run_replication
+"""What the runner runs for each replication (a module attribute, so tests can replace
+it): :func:`capacity.model.run_replication`."""
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("name", "unit", "mean", "ci_low", "ci_high", "replications")
 """Columns of :attr:`ExperimentResult.summary`, in order."""
@@ -65,7 +65,7 @@ class ExperimentResult:
     caseloads: pd.DataFrame | None = None
     """Every caseworker's caseload at the end of the last day, stacked in replication
     order with a leading ``replication`` column (see
-    :class:`capacity.experiment.caseloads.ReplicationWithCaseloads`); None when the
+    :attr:`capacity.model.ReplicationResult.caseloads`); None when the
     replications did not report it."""
 
 
@@ -187,9 +187,7 @@ def combine(
     recorded = [(r.replication, r.events) for r in results if r.events is not None]
     events = _stack(recorded) if record_events and recorded else None
     warnings = tuple(dict.fromkeys(w for r in results for w in r.warnings))
-    reported = [
-        (r.replication, r.caseloads) for r in results if isinstance(r, ReplicationWithCaseloads)
-    ]
+    reported = [(r.replication, r.caseloads) for r in results if r.caseloads is not None]
     caseloads = _stack(reported) if results and len(reported) == len(results) else None
     return ExperimentResult(
         summary=_summary(scenario, figures),

@@ -31,7 +31,13 @@ import pandas as pd
 from capacity.experiment.checkpoint import PointFigures, PointStore, json_default
 from capacity.experiment.executor import ProgressCallback, map_replications
 from capacity.experiment.statistics import confidence_interval
-from capacity.experiment.vary import MAX_POINTS, Variation, grid, scenarios_for_points
+from capacity.experiment.vary import (
+    MAX_POINTS,
+    Variation,
+    grid,
+    parse_variation,
+    scenarios_for_points,
+)
 from capacity.model import figure_catalogue
 from capacity.model.result import ReplicationResult
 from capacity.scenario import Scenario, ScenarioError, parse_value
@@ -219,10 +225,14 @@ def load_points(path: Path) -> Points:
     return points
 
 
-def _as_points(variations_or_points: Sequence[Variation] | Sequence[Mapping[str, Any]]) -> Points:
+def _as_points(
+    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
+) -> Points:
     items = list(variations_or_points)
     if not items:
         raise ScenarioError("sweep points", ["nothing to sweep: give variations or points"])
+    # A variation may also be written as on the command line ("path=6:10:2").
+    items = [parse_variation(item) if isinstance(item, str) else item for item in items]
     if all(isinstance(item, Variation) for item in items):
         return grid([item for item in items if isinstance(item, Variation)])
     if not all(isinstance(item, Mapping) for item in items):
@@ -302,7 +312,7 @@ def _warnings(points: Points, results: Sequence[PointFigures]) -> tuple[str, ...
 
 def run_sweep(
     scenario: Scenario,
-    variations_or_points: Sequence[Variation] | Sequence[Mapping[str, Any]],
+    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
     *,
     replications: int | None = None,
     workers: int = 1,
@@ -401,7 +411,7 @@ def run_sweep(
 
 def sweep(
     scenario: Scenario,
-    variations_or_points: Sequence[Variation] | Sequence[Mapping[str, Any]],
+    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
     *,
     replications: int | None = None,
     workers: int = 1,
@@ -414,7 +424,8 @@ def sweep(
 
     Args:
         scenario: the validated base scenario.
-        variations_or_points: :class:`~capacity.experiment.vary.Variation` objects (every
+        variations_or_points: :class:`~capacity.experiment.vary.Variation` objects or
+            strings written as for ``--vary`` (``"staff.team.headcount=6:10:2"``) (every
             combination of their values is a point, the first varying slowest; see
             :func:`~capacity.experiment.vary.grid`), or the points themselves: mappings of
             dotted path -> value, all setting the same paths (e.g. from

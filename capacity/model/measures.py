@@ -21,12 +21,13 @@ from capacity.model.attendance import MEETING_TASKS
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_columns
 from capacity.model.disturbances import disturbance_figures
+from capacity.model.result import CASELOAD_COLUMNS
 from capacity.scenario.schema import TASKS
 
 if TYPE_CHECKING:
     from capacity.model.office import Office, Records, TeamState
 
-__all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "key_figures"]
+__all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "final_caseloads", "key_figures"]
 
 SNAPSHOT_OFFSET_HOURS = 1e-6
 """The snapshot of day d is taken at 24 (d + 1) - this many hours."""
@@ -230,3 +231,18 @@ def events_frame(office: Office) -> pd.DataFrame:
         (start + dt.timedelta(days=math.floor(d))).isoformat() for d in frame["time_days"]
     ]
     return frame[["user", "time_days", "date", "case_type", "stage", "event", "caseworker"]]
+
+
+def final_caseloads(office: Office) -> pd.DataFrame:
+    """Each caseworker's caseload in ``office`` now (rows and columns as
+    :attr:`capacity.model.result.ReplicationResult.caseloads`)."""
+    counting = {team.name for team in follow_up_teams(office)}
+    rows = [
+        (team.name, cw.name, team.name in counting, len(cw.users))
+        for team in office.active_teams
+        # A reception-only team takes no one onto a caseload.
+        if any(not kind.endswith(".reception") for kind in team.task_kinds)
+        for cw in team.members
+    ]
+    frame = pd.DataFrame(rows, columns=list(CASELOAD_COLUMNS))
+    return frame.astype({"follow_up": bool, "users": "int64"})

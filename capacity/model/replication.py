@@ -10,7 +10,13 @@ import simpy
 from capacity.model.calendar import HOURS_PER_DAY, DutyCalendar, office_open_days
 from capacity.model.caseworker import Caseworker
 from capacity.model.followup import BenefitClock
-from capacity.model.measures import Snapshots, events_frame, key_figures, timeseries_frame
+from capacity.model.measures import (
+    Snapshots,
+    events_frame,
+    final_caseloads,
+    key_figures,
+    timeseries_frame,
+)
 from capacity.model.office import Office
 from capacity.model.outages import outage_intervals
 from capacity.model.pathway import Pathways, card_anchor_hours
@@ -196,4 +202,5 @@ def run_replication(
         timeseries=timeseries,
         events=events,
         warnings=tuple(routing_warnings(scenario)),
+        caseloads=final_caseloads(office),
     )

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["FigureSpec", "ReplicationResult"]
+__all__ = ["CASELOAD_COLUMNS", "FigureSpec", "ReplicationResult"]
+
+CASELOAD_COLUMNS: tuple[str, ...] = ("team", "caseworker", "follow_up", "users")
+"""Columns of :attr:`ReplicationResult.caseloads`, in order."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,15 @@ class ReplicationResult:
         events: one row per user event when requested, else None; columns ``user``,
             ``time_days``, ``date``, ``case_type``, ``stage``, ``event``, ``caseworker``.
         warnings: messages for people (e.g. a team with no headcount that gets work).
+        caseloads: each caseworker's caseload at the end of the last simulated day (the
+            instant of the time series' last row): one row per caseworker of the teams
+            in force then, except reception-only teams (they hold no caseload), in team
+            order; columns :data:`CASELOAD_COLUMNS`: ``team`` (the team as it works under
+            the organisation model), ``caseworker`` (``<configured team>-<n>``, n from
+            1), ``follow_up`` (True for the teams the ``caseload_follow_up_*`` measures
+            average: those doing AAP follow-up, or any follow-up without AAP) and
+            ``users`` (users held, >= 0). The ``follow_up`` rows average to the last
+            row's ``caseload_follow_up_mean``.
     """
 
     replication: int
@@ -49,3 +61,4 @@ class ReplicationResult:
     timeseries: pd.DataFrame
     events: pd.DataFrame | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    caseloads: pd.DataFrame | None = None

@@ -210,9 +210,9 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
             f"holds at most {MAX_USERS:,} (lower rates, batches or run.horizon_days)"
         )
 
-    problems += _timeline_problems(scenario)
-    if problems:
-        return problems
+    timeline = _timeline_problems(scenario)
+    if timeline:
+        return problems + timeline
 
     from capacity.scenario.workforce import workforce_plan
 
