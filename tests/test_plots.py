@@ -242,3 +242,33 @@ def test_not_a_results_folder(tmp_path: Path, write_scenario: Callable[..., Path
     assert "holds no results to plot" in done.output
     assert not (tmp_path / "plots").exists()
     assert invoke("plot", tmp_path / "missing").exit_code == 2
+
+
+def test_rolling_totals_sum_the_trailing_week_within_each_replication() -> None:
+    """Two replications of 9 days with 1 task a day in the first and 2 in the second: the
+    weekly totals rise 1..7 then stay at 7 (and 2..14, 14), never mixing replications."""
+    from capacity.outputs.plots import rolling_totals
+
+    frame = pd.DataFrame(
+        {
+            "replication": [0] * 9 + [1] * 9,
+            "day": list(range(9)) * 2,
+            "tasks_done": [1] * 9 + [2] * 9,
+        }
+    )
+    totals = rolling_totals(frame, ["tasks_done"], 7)["tasks_done"].tolist()
+    assert totals == [1, 2, 3, 4, 5, 6, 7, 7, 7, 2, 4, 6, 8, 10, 12, 14, 14, 14]
+    assert rolling_totals(frame, ["tasks_done"], 0) is frame
+
+
+def test_disturbances_are_marked_from_the_manifest_scenario() -> None:
+    """The bundled replay has a sick-leave wave (a span) and a reorganisation (an instant)."""
+    from capacity.outputs.plots import _disturbance_marks
+    from capacity.scenario import load_scenario
+
+    scenario = load_scenario("office_2011_reorganised").model_dump(mode="json")
+    assert _disturbance_marks(scenario) == [
+        ("absence wave: sick_leave_wave", "2011-01-10", "2011-02-07"),
+        ("reorganisation: reorganisation_1", "2011-03-01", "2011-03-01"),
+    ]
+    assert _disturbance_marks({"run": "broken"}) == []

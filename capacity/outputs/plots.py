@@ -14,6 +14,7 @@ matplotlib figure with the Agg canvas (no display, no global pyplot state).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -28,7 +29,9 @@ import pandas as pd
 
 from capacity.experiment.checkpoint import write_atomic
 from capacity.experiment.sweep import SWEEP_FIGURE_COLUMNS
+from capacity.model.disturbances import disturbances
 from capacity.outputs.sweep import plot_figure
+from capacity.scenario import ScenarioError, parse_scenario
 from capacity.scenario.schema import TASKS
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ __all__ = [
     "folder_kind",
     "plot_folder",
     "png_bytes",
+    "rolling_totals",
     "series_band",
     "series_columns",
     "series_figure",
@@ -74,6 +78,8 @@ class SeriesSpec:
         columns: the time-series columns drawn, one line each; a column ending in ``*``
             stands for every column with that prefix (``queue_*``), in table order.
         highest: the largest value possible (1 for shares); bands are cut there, and at 0.
+        rolling_days: if > 0, each replication's daily values are first summed over the
+            trailing window of this many days (a weekly total smooths out weekends).
     """
 
     name: str
@@ -81,6 +87,7 @@ class SeriesSpec:
     unit: str
     columns: tuple[str, ...]
     highest: float = math.inf
+    rolling_days: int = 0
 
 
 SERIES: tuple[SeriesSpec, ...] = (
@@ -111,6 +118,19 @@ SERIES: tuple[SeriesSpec, ...] = (
         ("users_in_office", "aap_recipients"),
     ),
     SeriesSpec(
+        "backlog",
+        "tasks waiting in any queue (the backlog)",
+        "tasks",
+        ("backlog_tasks",),
+    ),
+    SeriesSpec(
+        "production",
+        "caseworker tasks finished in the last 7 days",
+        "tasks per week",
+        ("tasks_done",),
+        rolling_days=7,
+    ),
+    SeriesSpec(
         "utilisation",
         "share of case-work hours spent on tasks, per team",
         "share",
@@ -134,6 +154,20 @@ def series_columns(spec: SeriesSpec, timeseries: pd.DataFrame) -> list[str]:
         elif pattern in timeseries.columns:
             chosen.append(pattern)
     return [c for c in chosen if timeseries[c].notna().any()]
+
+
+def rolling_totals(timeseries: pd.DataFrame, columns: Sequence[str], days: int) -> pd.DataFrame:
+    """``timeseries`` with each of ``columns`` replaced by its trailing sum over ``days``
+    days within each replication (the first days sum what there is); unchanged when
+    ``days`` is 0."""
+    if days <= 0:
+        return timeseries
+    table = timeseries.copy()
+    by_replication = table.groupby("replication", sort=False) if "replication" in table else None
+    for column in columns:
+        source = by_replication[column] if by_replication is not None else table[column]
+        table[column] = source.transform(lambda v: v.rolling(days, min_periods=1).sum())
+    return table
 
 
 def series_band(
@@ -257,6 +291,7 @@ def series_figure(
     styles: Mapping[str, Mapping[str, Any]] | None = None,
     x_label: str = "date",
     warm_up_label: str = "warm-up (not in the key figures)",
+    disturbances: Sequence[tuple[str, str, str]] = (),
 ) -> Figure:
     """Daily means with their 95 % bands against the date.
 
@@ -267,6 +302,9 @@ def series_figure(
         warm_up_days: days at the start left out of the key figures, shaded grey.
         styles: optional matplotlib line options per label (``color``, ``linestyle``).
         x_label, warm_up_label: the words for the date axis and the warm-up shading.
+        disturbances: (label, first date, end date) of dated disturbances (ISO dates, end
+            exclusive; equal for an instant such as a reorganisation), drawn as a hatched
+            span or a dashed line and named in the legend.
     """
     chart = _figure()
     axes = chart.add_subplot()
@@ -293,6 +331,12 @@ def series_figure(
             zorder=0,
             label=warm_up_label,
         )
+    for label, first_date, end_date in disturbances:
+        begin, end = pd.Timestamp(first_date), pd.Timestamp(end_date)
+        if end > begin:
+            axes.axvspan(begin, end, fill=False, hatch="//", edgecolor="0.5", label=label)
+        else:
+            axes.axvline(begin, color="0.3", linestyle="--", linewidth=1, label=label)
     axes.set_xlabel(x_label)
     axes.set_ylabel(unit)
     axes.set_title(title)
@@ -417,6 +461,26 @@ def _read_csv(folder: Path, name: str) -> pd.DataFrame:
         raise PlotError(f"cannot read {folder / name}: {error}") from None
 
 
+def _disturbance_marks(scenario: object) -> list[tuple[str, str, str]]:
+    """(label, first date, end date) of the run's dated disturbances, from the scenario
+    in its manifest; none when the manifest holds no valid scenario."""
+    if not isinstance(scenario, dict) or not scenario:
+        return []
+    try:
+        parsed = parse_scenario(scenario)
+    except ScenarioError:
+        return []
+    start = parsed.run.start_date
+    return [
+        (
+            f"{d.kind}: {d.name}",
+            (start + dt.timedelta(days=d.first_day)).isoformat(),
+            (start + dt.timedelta(days=d.end_day)).isoformat(),
+        )
+        for d in disturbances(parsed)
+    ]
+
+
 def _run_charts(folder: Path) -> dict[str, bytes]:
     manifest = _manifest(folder)
     name = _scenario_name(folder, manifest)
@@ -427,17 +491,20 @@ def _run_charts(folder: Path) -> dict[str, bytes]:
     summary = _read_csv(folder, "summary.csv")
     replications = int(timeseries["replication"].nunique()) if "replication" in timeseries else 0
     charts: dict[str, bytes] = {}
+    marks = _disturbance_marks(scenario)
     for spec in SERIES:
         columns = series_columns(spec, timeseries)
         if not columns:
             continue
-        bands = {c: series_band(timeseries, c, highest=spec.highest) for c in columns}
+        table = rolling_totals(timeseries, columns, spec.rolling_days)
+        bands = {c: series_band(table, c, highest=spec.highest) for c in columns}
         chart = series_figure(
             bands,
             title=f"{name}: {spec.title}\nmean over {replications} replication(s) and 95 % "
             "confidence band",
             unit=spec.unit,
             warm_up_days=warm_up,
+            disturbances=marks,
         )
         charts[f"series_{spec.name}.png"] = png_bytes(chart)
     if (folder / "caseloads.csv").is_file():
