@@ -422,3 +422,62 @@ def test_a_moved_caseworker_hands_on_users_the_new_team_does_not_serve() -> None
     assert mover.team.name == "b"
     assert len(mover.users) == 0
     assert [len(cw.users) for cw in office.caseworkers[:2]] == [15, 15]
+
+
+def test_teams_left_empty_by_dated_changes_are_warned_about_with_dates() -> None:
+    """Everyone leaves team a on 21 March: warned from that date to the end. A team
+    empty at the start but hired into is warned only until the hire."""
+    from capacity.scenario.routing import routing_warnings
+
+    data = _follow_up_office(5)
+    data["staffing_changes"] = [{"date": "2010-03-21", "team": "a", "change": "leave", "people": 3}]
+    (warning,) = routing_warnings(parse_scenario(data))
+    assert warning.startswith("team 'a' has nobody from 2010-03-21 to 2010-04-29")
+    assert warning.endswith("never be done")
+    data["staff"]["a"]["headcount"] = 0
+    data["staffing_changes"] = [{"date": "2010-03-21", "team": "a", "change": "hire"}]
+    (warning,) = routing_warnings(parse_scenario(data))
+    assert warning.startswith("team 'a' has nobody from 2010-03-01 to 2010-03-20")
+    assert warning.endswith("not be done meanwhile")
+
+
+def test_a_reorganisation_into_an_empty_team_is_warned_about() -> None:
+    from capacity.scenario.routing import routing_warnings
+
+    data = _follow_up_office(5)
+    data["staff"]["a"]["tasks"] = ["fu.follow_up"]
+    data["staff"]["b"] = {"headcount": 0, "tasks": ["fu.renewal"]}
+    data["organisation"]["model"] = "generalist"
+    assert routing_warnings(parse_scenario(data)) == []
+    data["reorganisations"] = [{"date": "2010-04-01", "model": "specialised"}]
+    (warning,) = routing_warnings(parse_scenario(data))
+    assert "team 'b' has nobody from 2010-04-01" in warning
+    assert "fu.renewal" in warning
+
+
+def test_disturbance_names_may_not_clash_with_reorganisations() -> None:
+    data = _follow_up_office(5)
+    data["reorganisations"] = [{"date": "2010-04-01", "model": "generalist"}]
+    data["absence_waves"] = [
+        {"name": "reorganisation_1", "start_date": "2010-03-10", "end_date": "2010-03-20",
+         "share": 0.5}
+    ]  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"already used by reorganisations\.0"):
+        parse_scenario(data)
+
+
+def test_a_distribution_without_dist_says_what_is_missing() -> None:
+    data = _follow_up_office(5)
+    data["it_downtime"] = {"outage_hours": {"mean": 5.0}}
+    with pytest.raises(ScenarioError, match="a distribution needs dist = one of fixed"):
+        parse_scenario(data)
+
+
+def test_meetings_missed_for_ever_and_rebooked_at_once_are_refused() -> None:
+    data = _follow_up_office(5)
+    data["case_types"]["fu"]["attendance"] = {
+        "no_show_share": 1.0,
+        "rebook_days": {"dist": "fixed", "value": 0},
+    }
+    with pytest.raises(ScenarioError, match="rebook every meeting at once"):
+        parse_scenario(data)

@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "DISTRIBUTION_NAMES",
     "Distribution",
     "Empirical",
     "Exponential",
@@ -220,3 +221,14 @@ Distribution = Annotated[
     Field(discriminator="dist"),
 ]
 """Any of the distributions above, chosen by the ``dist`` key."""
+
+DISTRIBUTION_NAMES: tuple[str, ...] = (
+    "fixed",
+    "exponential",
+    "lognormal",
+    "gamma",
+    "triangular",
+    "uniform",
+    "empirical",
+)
+"""The values the ``dist`` key may take."""

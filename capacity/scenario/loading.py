@@ -11,6 +11,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from capacity.scenario.distributions import DISTRIBUTION_NAMES
 from capacity.scenario.schema import Scenario
 
 __all__ = [
@@ -64,11 +65,20 @@ def _format_errors(error: ValidationError) -> list[str]:
             problems.append(f"{path}: required field is missing")
         elif kind == "union_tag_invalid":
             problems.append(f"{path}: {message}")
-        elif kind == "string_pattern_mismatch":
+        elif kind == "union_tag_not_found":
             problems.append(
-                f"{path}: use only the letters A-Z and a-z, digits, _ and - (1 to 64 "
-                f"characters; given {_short(item.get('input'))})"
+                f"{path}: a distribution needs dist = one of {', '.join(DISTRIBUTION_NAMES)} "
+                "(a table without dist changes only one parameter of a distribution that the "
+                "base file writes out)"
             )
+        elif kind == "string_pattern_mismatch":
+            pattern = str((item.get("ctx") or {}).get("pattern", ""))
+            allowed = (
+                "lower-case letters a-z, digits and _, starting with a letter (1 to 41 characters"
+                if pattern.startswith("^[a-z]")
+                else "the letters A-Z and a-z, digits, _ and - (1 to 64 characters"
+            )
+            problems.append(f"{path}: use only {allowed}; given {_short(item.get('input'))})")
         elif path == "(scenario)":
             problems.extend(message.split("\n"))
         else:

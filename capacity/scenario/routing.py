@@ -7,7 +7,10 @@ the model so that both read the same routing.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
+import itertools
+from collections import Counter
 from dataclasses import dataclass
 
 from capacity.scenario.inflow import rate_steps
@@ -245,6 +248,8 @@ def _timeline_problems(scenario: Scenario) -> list[str]:
             problems.append(f"{path}: name '{name}' is already used by {names[name]}")
         names[name] = path
 
+    for i in range(len(scenario.reorganisations)):
+        name_once(f"reorganisations.{i}", f"reorganisation_{i + 1}")
     for i, wave in enumerate(scenario.absence_waves):
         path = f"absence_waves.{i}"
         if not run.start_date <= wave.start_date < run.end_date:
@@ -324,13 +329,33 @@ def routing_warnings(scenario: Scenario) -> list[str]:
         for s in scenario.streams.values()
     ):
         warnings.append("no initial users and no arrivals: there is nobody to simulate")
-    teams = effective_teams(scenario)
-    for team in teams:
-        if not team.members and team.task_kinds:
+    from capacity.scenario.workforce import workforce_plan
+
+    plan = workforce_plan(scenario)
+    start = scenario.run.start_date
+    bounds = [0, *plan.change_days, scenario.run.horizon_days]
+    for first, end in itertools.pairwise(bounds):
+        teams = plan.layouts[plan.model_on(first)]
+        people = Counter(plan.effective_team(i, first) for i in range(len(plan.persons)))
+        for team in teams:
+            if people[team.name] or not team.task_kinds:
+                continue
             routed = sorted(k for k in team.task_kinds if team_for_task(teams, k) is team)
-            if routed:
-                warnings.append(
-                    f"team '{team.name}' has no headcount but is routed {', '.join(routed)}: "
-                    "that work will queue and never be done"
+            if not routed:
+                continue
+            if first == 0 and end == scenario.run.horizon_days:
+                when = f"team '{team.name}' has no headcount"
+            else:
+                last = start + dt.timedelta(days=end - 1)
+                when = (
+                    f"team '{team.name}' has nobody from {start + dt.timedelta(days=first)} "
+                    f"to {last}"
                 )
+            warnings.append(
+                f"{when} but is routed {', '.join(routed)}: that work will queue and not be "
+                "done meanwhile"
+                if end < scenario.run.horizon_days
+                else f"{when} but is routed {', '.join(routed)}: that work will queue and "
+                "never be done"
+            )
     return warnings

@@ -681,6 +681,15 @@ class Attendance(BaseModel):
     def _plain_number(cls, value: object) -> object:
         return _number_as_fixed(value)
 
+    @model_validator(mode="after")
+    def _time_passes(self) -> Attendance:
+        if self.no_show_share >= 1 and self.rebook_days.mean <= 0:
+            raise ValueError(
+                "no_show_share = 1 with rebook_days of mean 0 would rebook every meeting at "
+                "once for ever: give rebook_days a positive mean or lower no_show_share"
+            )
+        return self
+
 
 def _default_reentry_reasons() -> list[ReentryReason]:
     return ["sanction", "other"]

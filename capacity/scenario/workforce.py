@@ -11,6 +11,7 @@ force that day (see :func:`capacity.scenario.routing.effective_teams`).
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 
@@ -157,8 +158,8 @@ def workforce_plan(scenario: Scenario) -> WorkforcePlan:
             continue
         if not 0 < day < scenario.run.horizon_days:
             problems.append(
-                f"{path}.date: {change.date} must be after the start date {start} and before "
-                f"{scenario.run.end_date}"
+                f"{path}.date: date {change.date} is outside the horizon after the start "
+                f"date, {start + dt.timedelta(days=1)} .. {scenario.run.end_date} (exclusive)"
             )
             continue
         change_days.add(day)
@@ -222,8 +223,8 @@ def workforce_plan(scenario: Scenario) -> WorkforcePlan:
         day = (reorg.date - start).days
         if not 0 < day < scenario.run.horizon_days:
             problems.append(
-                f"{path}: {reorg.date} must be after the start date {start} and before "
-                f"{scenario.run.end_date}"
+                f"{path}: date {reorg.date} is outside the horizon after the start date, "
+                f"{start + dt.timedelta(days=1)} .. {scenario.run.end_date} (exclusive)"
             )
             continue
         if previous is not None and day <= previous:
