@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from capacity.experiment.automatic import run_automatic
-from capacity.interfaces import compare_cmd, staff_cmd, sweep_cmd
+from capacity.interfaces import compare_cmd, staff_cmd, sweep_cmd, validate_cmd
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     DEFAULT_WORKERS,
@@ -314,6 +314,7 @@ def scenarios() -> None:
 app.command("compare")(compare_cmd.compare)
 app.command("staff")(staff_cmd.staff)
 app.command("sweep")(sweep_cmd.sweep)
+app.command("validate")(validate_cmd.validate)
 
 
 def main() -> None:
