@@ -11,8 +11,8 @@ their scenario and number: the report does not depend on ``workers``.
 
 Sections (see :func:`run_validation` and docs/model.md):
 
-1. Queueing theory: M/M/1 and M/M/5 at loads 0.5 to 0.95 against Erlang C, and the
-   three-station tandem network against Jackson's theorem.
+1. Queueing theory: M/M/1 at load 0.8 and M/M/5 at 0.7, 0.9 and 0.95 against Erlang
+   C, and the three-station tandem network against Jackson's theorem.
 2. Little's law per stage and for the whole office on the bundled scenarios.
 3. Conservation of users and of caseworker time over every replication of every run.
 4. Published figures: the study's figures for ``office_2011`` and the national caseload
