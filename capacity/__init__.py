@@ -8,7 +8,8 @@ experiment (replications) -> outputs (tables, files) -> interfaces (CLI).
 ``capacity.sweep(scenario, variations_or_points, ...)`` is
 :func:`capacity.experiment.sweep`;
 ``capacity.least_staffing(scenario, ["figure>=value"], "PATH=LOW:HIGH", ...)`` is
-:func:`capacity.experiment.staffing.least_staffing_table`.
+:func:`capacity.experiment.staffing.least_staffing_table`;
+``capacity.validate(quick=False, ...)`` is :func:`capacity.validation.run_validation`.
 """
 
 from capacity.experiment import (
@@ -21,11 +22,13 @@ from capacity.experiment import (
 from capacity.experiment.staffing import least_staffing_table
 from capacity.outputs import write_comparison, write_results
 from capacity.scenario import Scenario, ScenarioError, load_scenario
+from capacity.validation import run_validation
 
 __version__ = "0.1.0"
 
 run = run_experiment
 least_staffing = least_staffing_table
+validate = run_validation
 
 __all__ = [
     "ComparisonResult",
@@ -39,6 +42,7 @@ __all__ = [
     "run",
     "run_experiment",
     "sweep",
+    "validate",
     "write_comparison",
     "write_results",
 ]

@@ -15,7 +15,14 @@ import typer
 from rich.console import Console
 
 from capacity.experiment.automatic import run_automatic
-from capacity.interfaces import app_cmd, compare_cmd, plot_cmd, staff_cmd, sweep_cmd
+from capacity.interfaces import (
+    app_cmd,
+    compare_cmd,
+    plot_cmd,
+    staff_cmd,
+    sweep_cmd,
+    validate_cmd,
+)
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     DEFAULT_WORKERS,
@@ -328,6 +335,7 @@ app.command("staff")(staff_cmd.staff)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("plot")(plot_cmd.plot)
 app.command("app")(app_cmd.app)
+app.command("validate")(validate_cmd.validate)
 
 
 def main() -> None:

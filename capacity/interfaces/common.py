@@ -26,6 +26,7 @@ T = TypeVar("T")
 __all__ = [
     "DEFAULT_SCENARIO",
     "DEFAULT_WORKERS",
+    "EXIT_CHECKS_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "EXIT_WRITE_FAILED",
@@ -50,6 +51,10 @@ EXIT_USAGE = 2
 
 EXIT_WRITE_FAILED = 1
 """Exit code when the results cannot be written (folder not writable, disk full)."""
+
+EXIT_CHECKS_FAILED = 3
+"""Exit code of ``capacity validate`` when a check failed (the report is still written),
+so that continuous integration stops on it."""
 
 EXIT_INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT, as shells report it)."""

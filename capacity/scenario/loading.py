@@ -201,6 +201,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(source, [f"not valid TOML: {error}"]) from None
+    except RecursionError:
+        # The parser recurses into nested arrays and inline tables.
+        raise ScenarioError(
+            source, ["not valid TOML for a scenario: arrays or tables nested too deeply"]
+        ) from None
 
 
 def bundled_scenarios() -> list[str]:

@@ -186,6 +186,12 @@ class Run(BaseModel):
                 f"({self.horizon_days}): lower run.warm_up_days (--warm-up-days) or raise "
                 "run.horizon_days"
             )
+        # The model keeps one calendar day past the horizon; dates end at 9999-12-31.
+        if self.start_date.toordinal() + self.horizon_days + 1 > dt.date.max.toordinal():
+            raise ValueError(
+                f"start_date {self.start_date} + horizon_days {self.horizon_days} runs past "
+                f"the last date a calendar has ({dt.date.max}): choose an earlier start_date"
+            )
         return self
 
     @property

@@ -1,0 +1,324 @@
+"""``capacity validate``: the exact results it compares with, the rule that judges a check,
+the numbers it measures from a replication, and the command itself (which passes on the
+model and fails, with exit code 3, on a broken expectation)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from helpers import ANALYTIC
+from typer.testing import CliRunner
+
+from capacity.interfaces import cli
+from capacity.interfaces.common import EXIT_CHECKS_FAILED
+from capacity.model import ReplicationResult
+from capacity.scenario import Scenario, with_changes
+from capacity.validation import VALIDATION_COLUMNS, Check, exact, judge, suite
+from capacity.validation.measure import reduce_events
+
+runner = CliRunner()
+
+# ------------------------------------------------------------ exact results
+
+
+@pytest.mark.parametrize("case", ["mm1_rho08", "mmc_c5_rho09", "mmc_c10_rho085"])
+def test_mmc_matches_the_stored_exact_results(case: str) -> None:
+    """Erlang C and its consequences agree with tests/data/analytic.json."""
+    c = ANALYTIC[case]
+    q = exact.mmc(c["lambda_per_hour"], c["mu_per_hour"], c["servers"])
+    for field in ("utilisation", "p_wait", "wq_hours", "lq", "w_hours", "l"):
+        assert getattr(q, field) == pytest.approx(c[field], rel=1e-12), field
+
+
+def test_tandem_matches_the_stored_exact_results() -> None:
+    """Each station as its own M/M/c queue and the total time: Jackson's theorem."""
+    t = ANALYTIC["tandem_3stage"]
+    stations = [(s["mu_per_hour"], s["servers"]) for s in t["stages"]]
+    queues, total = exact.tandem(t["lambda_per_hour"], stations)
+    for q, s in zip(queues, t["stages"], strict=True):
+        assert q.wq_hours == pytest.approx(s["wq_hours"], rel=1e-12)
+    assert total == pytest.approx(t["w_total_hours"], rel=1e-12)
+
+
+def test_mm1_is_the_textbook_formula() -> None:
+    """M/M/1: P(wait) = rho and Wq = rho / (mu - lambda), by hand."""
+    q = exact.mmc(0.5, 1.0, 1)
+    assert q.p_wait == pytest.approx(0.5)
+    assert q.wq_hours == pytest.approx(1.0)
+
+
+def test_unstable_queue_is_refused() -> None:
+    with pytest.raises(ValueError, match="unstable"):
+        exact.mmc(5.0, 1.0, 5)
+
+
+# ------------------------------------------------------------------ the rule
+
+
+def _check(low: float | None, high: float | None, tolerance: float, strict: bool = False) -> Check:
+    return Check("t.x", "Queueing theory", "x", "run", "hours", low, high, tolerance, "s", strict)
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "low", "high", "passes"),
+    [
+        (_check(4.0, 4.0, 0.4), 4.1, 3.9, 4.3, True),  # inside 3.6 .. 4.4
+        (_check(4.0, 4.0, 0.4), 4.2, 3.9, 4.5, False),  # reaches past 4.4
+        (_check(4.0, 4.0, 0.4), 5.0, 4.8, 5.2, False),  # wholly outside
+        (_check(4.0, 4.0, 0.1), 4.0, 3.5, 4.5, False),  # wider than the band
+        (_check(4.0, 4.0, 0.0), 4.0, 4.0, 4.0, True),  # exact, no tolerance
+        (_check(8.0, 10.0, 1.0), 7.8, 7.4, 8.2, True),  # range widened to 7 .. 11
+        (_check(None, 0.0, 0.0, strict=True), -1.0, -1.5, -0.5, True),  # below 0
+        (_check(None, 0.0, 0.0, strict=True), -1.0, -2.0, 0.0, False),  # touches 0
+        (_check(None, 0.0, 0.0, strict=True), 0.0, 0.0, 0.0, False),  # no difference
+        (_check(0.0, None, 0.0, strict=True), 0.3, 0.1, 0.5, True),  # above 0
+        (_check(None, 1.0, 1e-9), 1.0, math.nan, math.nan, True),  # exact value judged
+        (_check(0.0, 0.0, 0.0), 2.0, math.nan, math.nan, False),  # a broken law
+        (_check(0.0, 0.0, 0.0), math.nan, math.nan, math.nan, False),  # no value
+    ],
+)
+def test_a_check_passes_only_when_its_whole_interval_is_in_the_band(
+    check: Check, value: float, low: float, high: float, passes: bool
+) -> None:
+    reason = judge(check, value, low, high)
+    assert (reason == "") is passes, reason
+
+
+def test_the_reason_says_why() -> None:
+    check = _check(4.0, 4.0, 0.4)
+    assert "outside" in judge(check, 5.0, 4.8, 5.2)
+    assert "too imprecise" in judge(check, 4.0, 3.0, 5.0)
+    assert "reaches past" in judge(check, 4.2, 3.9, 4.5)
+    assert judge(check, math.nan) == "the model gave no value"
+
+
+def test_a_check_refuses_a_negative_tolerance_or_an_empty_range() -> None:
+    with pytest.raises(ValueError, match="tolerance"):
+        _check(1.0, 1.0, -0.1)
+    with pytest.raises(ValueError, match="above"):
+        _check(2.0, 1.0, 0.0)
+
+
+def test_expectations_are_written_as_people_write_them() -> None:
+    assert _check(8.0, 10.0, 0).expected_text() == "8 - 10"
+    assert _check(None, 0.0, 0, strict=True).expected_text() == "< 0"
+    assert _check(0.0, None, 0, strict=True).expected_text() == "> 0"
+    assert _check(None, 1.0, 0).expected_text() == "<= 1"
+    assert _check(1.525, 1.525, 0).expected_text() == "1.525"
+
+
+# ------------------------------------------------- measuring a replication
+
+
+def _hand_made(tiny: Scenario, wrong_count: bool = False) -> tuple[Scenario, ReplicationResult]:
+    """Two users over 4 days (window: days 1-3, hours 24-96). User 1 arrives at 0 h,
+    is in reception until 30 h, in assessment until 80 h and leaves; user 2 arrives at
+    50 h and is in reception until leaving at 90 h."""
+    scenario = with_changes(tiny, {"run.horizon_days": 4, "run.warm_up_days": 1})
+    rows = [
+        (1, 0.0, "reception", "arrive"),
+        (1, 0.0, "reception", "enter"),
+        (1, 30.0, "assessment", "enter"),
+        (2, 50.0, "reception", "arrive"),
+        (2, 50.0, "reception", "enter"),
+        (1, 80.0, "assessment", "exit_completed"),
+        (2, 90.0, "reception", "exit_completed"),
+    ]
+    events = pd.DataFrame(
+        [(u, t / 24, "", "aap", s, e, "") for u, t, s, e in rows],
+        columns=["user", "time_days", "date", "case_type", "stage", "event", "caseworker"],
+    )
+    # End of day 0 (24 h): user 1 in reception; day 1 (48 h): user 1 in assessment;
+    # day 2 (72 h): user 1 in assessment, user 2 in reception; day 3 (96 h): nobody.
+    series: dict[str, Any] = {
+        "day": [0, 1, 2, 3],
+        "arrived_total": [1, 1, 2, 2],
+        "exited_total": [0, 0, 0, 2],
+        "users_in_office": [1, 1, 2, 0],
+        "in_reception": [1, 0, 1, 0],
+        "in_assessment": [0, 1, 1, 0],
+        "caseworkers_busy": [1, 0, 1, 0],
+        "caseworkers_idle": [2, 3, 2, 3],
+        "caseworkers_on_duty": [3, 3, 3, 3],
+        "utilisation_front": [0.5, 1.0, 0.0, 0.25],
+    }
+    for stage in ("decision", "plan", "follow_up", "disability"):
+        series[f"in_{stage}"] = [0, 0, 0, 0]
+    if wrong_count:
+        series["in_reception"] = [1, 0, 2, 0]
+    result = ReplicationResult(0, {}, pd.DataFrame(series), events)
+    return scenario, result
+
+
+def test_littles_law_numbers_by_hand(tiny: Scenario) -> None:
+    """Reception: stays inside the window 6 h (user 1, 24-30 h) and 40 h (user 2), so
+    lambda = 2 users / 3 days, W = 23 h = 0.958 days, lambda W = 46/72; L from the
+    end-of-day counts of days 1-3 = (0 + 1 + 0) / 3. Office: 56 h + 40 h over 72 h."""
+    scenario, result = _hand_made(tiny)
+    f = reduce_events(scenario, result)
+    assert f["check_little_lambda_per_day_reception"] == pytest.approx(2 / 3)
+    assert f["check_little_w_days_reception"] == pytest.approx(23 / 24)
+    assert f["check_little_l_reception"] == pytest.approx(1 / 3)
+    assert f["check_little_lambda_per_day_assessment"] == pytest.approx(1 / 3)
+    assert f["check_little_w_days_assessment"] == pytest.approx(50 / 24)
+    assert f["check_little_l_assessment"] == pytest.approx(2 / 3)
+    lam, w = f["check_little_lambda_per_day_office"], f["check_little_w_days_office"]
+    assert lam * w == pytest.approx((56 + 40) / 72)
+    assert f["check_time_in_office_hours_mean"] == pytest.approx(40.0)  # user 2 only
+    assert math.isnan(f["check_little_w_days_plan"])
+
+
+def test_conservation_numbers_by_hand(tiny: Scenario) -> None:
+    """Consistent counts give no breach; a count the event log contradicts is found."""
+    scenario, result = _hand_made(tiny)
+    f = reduce_events(scenario, result)
+    for place in ("reception", "assessment", "office"):
+        assert f[f"check_count_mismatch_{place}"] == 0
+    assert f["check_users_unbalanced_days"] == 0
+    assert f["check_arrivals_vs_log"] == 0
+    assert f["check_exits_vs_log"] == 0
+    assert f["check_staff_unbalanced_days"] == 0
+    assert f["check_utilisation_day_max"] == 1.0
+
+    scenario, broken = _hand_made(tiny, wrong_count=True)
+    assert reduce_events(scenario, broken)["check_count_mismatch_reception"] == 1
+
+
+# --------------------------------------------------------------- the command
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """``capacity validate --quick`` once, keeping the replications for the tests below."""
+    out = tmp_path_factory.mktemp("validate")
+    kept: list[ReplicationResult] = []
+    real = suite.map_replications
+
+    def keep(*args: Any, **kwargs: Any) -> list[ReplicationResult]:
+        kept.extend(real(*args, **kwargs))
+        return kept
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(suite, "map_replications", keep)
+        result = runner.invoke(
+            cli.app, ["validate", "--quick", "--workers", "2", "--out", str(out)]
+        )
+    return {"result": result, "out": out, "replications": kept}
+
+
+def _folder(out: Path) -> Path:
+    folders = list((out / "validation").iterdir())
+    assert len(folders) == 1
+    return folders[0]
+
+
+@pytest.mark.slow
+def test_validate_passes_on_the_model(quick_run: dict[str, Any]) -> None:
+    """The quick suite passes (exit 0) and writes validation.md, validation.csv (every
+    row passed, every section present) and a manifest."""
+    result = quick_run["result"]
+    assert result.exit_code == 0, result.output
+    assert "checks passed" in result.output
+    folder = _folder(quick_run["out"])
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "validation.csv",
+        "validation.md",
+    ]
+    table = pd.read_csv(folder / "validation.csv")
+    assert list(table.columns) == list(VALIDATION_COLUMNS)
+    assert table["passed"].all()
+    assert set(table["section"]) == set(suite.SECTIONS)
+    assert table["id"].is_unique
+    text = (folder / "validation.md").read_text(encoding="utf-8")
+    assert f"All {len(table)} checks passed" in text
+    assert "FAIL" not in text
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "validation"
+    assert manifest["suite"] == "quick"
+    assert manifest["passed"] is True
+    assert manifest["failed"] == []
+    assert {run["label"] for run in manifest["runs"]} >= {"mmc_check", "tandem_check"}
+
+
+def _rerun(
+    quick_run: dict[str, Any], out: Path, patch: pytest.MonkeyPatch
+) -> tuple[Any, pd.DataFrame, str]:
+    """The quick suite again on the kept replications (no simulation), with whatever
+    ``patch`` changed in the expectations."""
+    kept = quick_run["replications"]
+    patch.setattr(suite, "map_replications", lambda *args, **kwargs: list(kept))
+    result = runner.invoke(cli.app, ["validate", "--quick", "--out", str(out)])
+    folder = _folder(out)
+    table = pd.read_csv(folder / "validation.csv", keep_default_na=False)
+    return result, table, (folder / "validation.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_wrong_expectation_fails_and_exits_3(
+    quick_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Erlang C's mean wait made four times too long, exactly the mean-wait checks
+    fail, as outside their band; the report is still written and the exit code is 3."""
+    real = exact.mmc
+
+    def wrong(*args: Any) -> exact.QueueResult:
+        q = real(*args)
+        return exact.QueueResult(**{**q.__dict__, "wq_hours": 4 * q.wq_hours})
+
+    monkeypatch.setattr(exact, "mmc", wrong)
+    result, table, text = _rerun(quick_run, tmp_path, monkeypatch)
+    assert result.exit_code == EXIT_CHECKS_FAILED, result.output
+    failed = table[~table["passed"]]
+    assert set(failed["id"]) == {i for i in table["id"] if i.endswith(".wq")}
+    assert len(failed) == 7
+    assert all("outside the expected range" in r for r in failed["reason"])
+    assert f"**7 of {len(table)} checks FAILED**" in text
+    assert "checks FAILED" in result.output
+
+
+@pytest.mark.slow
+def test_a_tolerance_that_cannot_be_met_fails(
+    quick_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zero tolerance cannot hold a simulated interval: those checks fail as too
+    imprecise to tell, and the command exits 3."""
+    monkeypatch.setattr(suite, "_P_WAIT_TOLERANCE", 0.0)
+    result, table, _ = _rerun(quick_run, tmp_path, monkeypatch)
+    assert result.exit_code == EXIT_CHECKS_FAILED
+    failed = table[~table["passed"]]
+    assert set(failed["id"]) == {i for i in table["id"] if i.endswith(".p_wait")}
+    assert all("too imprecise" in r or "reaches past" in r for r in failed["reason"])
+
+
+def test_validate_refuses_an_unwritable_out_before_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out through a file: exit 2 before anything is simulated, nothing created."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    ran: list[int] = []
+    monkeypatch.setattr(suite, "map_replications", lambda *a, **k: ran.append(1))
+    result = runner.invoke(cli.app, ["validate", "--out", str(blocker / "sub")])
+    assert result.exit_code == 2
+    assert "give a folder you can write to" in result.output
+    assert ran == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_validate_ctrl_c_exits_130_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(suite, "map_replications", interrupted)
+    out = tmp_path / "results"
+    result = runner.invoke(cli.app, ["validate", "--out", str(out)])
+    assert result.exit_code == 130
+    assert not out.exists()
