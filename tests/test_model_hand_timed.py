@@ -114,3 +114,13 @@ def test_caseload_cap_is_never_exceeded_and_the_rest_wait_for_a_caseworker() -> 
     assert (ts["follow_up_without_caseworker"] == 4).all()
     assert sorted(len(cw.users) for cw in office.caseworkers) == [3, 3]
     assert sum(u.owner is None for u in office.users_by_uid.values()) == 4
+
+
+def test_geometric_draw_stays_finite_for_tiny_probabilities() -> None:
+    """A share of 5e-324 (the smallest float) flags no card within any horizon instead of
+    overflowing; ordinary cases are exact (u = 0.5, p = 0.5: 1 trial; p = 0.1: 7)."""
+    from capacity.model.entities import GEOMETRIC_CAP, geometric_from_uniform
+
+    assert geometric_from_uniform(0.5, 5e-324) == GEOMETRIC_CAP
+    assert geometric_from_uniform(0.5, 0.5) == 1
+    assert geometric_from_uniform(0.5, 0.1) == 7  # ceil(log 0.5 / log 0.9) = ceil(6.58)

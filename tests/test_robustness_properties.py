@@ -170,7 +170,63 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "caseload_cap": draw(st.one_of(st.none(), st.integers(min_value=1, max_value=20))),
         },
     }
+    if draw(st.booleans()):
+        data.update(draw(_changes_over_time(horizon, data["staff"])))
+    if draw(st.booleans()):
+        case_type["attendance"] = {
+            "no_show_share": draw(st.floats(min_value=0.0, max_value=0.9)),
+            "no_show_work_hours": draw(_distribution(1.0)),
+            "rebook_days": draw(_distribution(14.0)),
+            "sanction_after_no_shows": draw(st.integers(min_value=1, max_value=3)),
+            "sanction_share": draw(_share),
+        }
+        case_type["reentry"] = {
+            "share": draw(_share),
+            "delay_days": draw(_distribution(20.0)),
+        }
+        stream["seasonal_factors"] = draw(
+            st.lists(st.floats(min_value=0.0, max_value=3.0), min_size=12, max_size=12)
+        )
     return parse_scenario(data, "generated")
+
+
+@st.composite
+def _changes_over_time(
+    draw: st.DrawFn, horizon: int, staff: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Dated hires, one leaver where a team has someone, a reorganisation, an absence
+    wave, an IT outage and random downtime, all inside the horizon."""
+
+    def day() -> dt.date:
+        return START + dt.timedelta(days=draw(st.integers(min_value=1, max_value=horizon - 1)))
+
+    changes: list[dict[str, Any]] = []
+    for name, team in staff.items():
+        if draw(st.booleans()):
+            changes.append({"date": day(), "team": name, "change": "hire", "people": 1})
+        if team["headcount"] and draw(st.booleans()):
+            changes.append({"date": day(), "team": name, "change": "leave", "people": 1})
+    first, last = sorted([day(), day()])
+    return {
+        "staffing_changes": changes,
+        "new_staff": {
+            "ramp_up_days": draw(st.floats(min_value=0.0, max_value=60.0)),
+            "ramp_up_start_speed": draw(_positive_share),
+            "mentoring_hours_per_week": draw(st.floats(min_value=0.0, max_value=10.0)),
+        },
+        "reorganisations": [
+            {"date": day(), "model": draw(st.sampled_from(["generalist", "specialised"]))}
+        ],
+        "absence_waves": [
+            {
+                "start_date": first,
+                "end_date": last + dt.timedelta(days=1),
+                "share": draw(_share),
+            }
+        ],
+        "it_outages": [{"date": day(), "hours": draw(st.floats(min_value=0.5, max_value=48.0))}],
+        "it_downtime": {"outages_per_year": draw(st.floats(min_value=0.0, max_value=50.0))},
+    }
 
 
 # Figures defined whatever happens (counts, daily means of stocks, rates per week/year).

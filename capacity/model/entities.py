@@ -129,11 +129,21 @@ def effort_group(shares: Mapping[EffortGroup, float], u: float) -> EffortGroup:
     return last
 
 
+GEOMETRIC_CAP = 10**12
+"""Most trials :func:`geometric_from_uniform` returns: far beyond any horizon (a card every
+day for 36,500 days is 36,500 trials), and a finite integer even when p is so small that
+the exact value overflows."""
+
+
 def geometric_from_uniform(u: float, p: float) -> int:
-    """Number of Bernoulli(p) trials up to and including the first success, >= 1."""
+    """Number of Bernoulli(p) trials up to and including the first success, >= 1 (at most
+    :data:`GEOMETRIC_CAP`)."""
     if p >= 1.0:
         return 1
-    return max(1, math.ceil(math.log1p(-u) / math.log1p(-p)))
+    trials = math.log1p(-u) / math.log1p(-p)
+    if not trials < GEOMETRIC_CAP:
+        return GEOMETRIC_CAP
+    return max(1, math.ceil(trials))
 
 
 class User:
