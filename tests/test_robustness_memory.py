@@ -78,14 +78,6 @@ def test_users_and_scheduled_events_stay_bounded(samples: dict[int, Sample]) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the model keeps one record per event for the key figures "
-    "(capacity.model.office.Records: waits, contacts due, exits, decisions, arrivals), "
-    "so memory grows with elapsed time: in office_2011 about 75,000 blocks a simulated "
-    "year, +70 % from year 5 to year 20 with the same users present",
-)
 def test_memory_is_bounded_by_the_users_in_the_office(samples: dict[int, Sample]) -> None:
     """Memory at year 20 is at most 10 % above year 5, scaled by the users present."""
     early, late = samples[5], samples[20]

@@ -76,7 +76,8 @@ class Attendance:
             return
         self.held[task] = task.work
         task.work = att.no_show_work_hours.sample(rng)
-        self.office.records.no_shows.append((self.env.now, task.task))
+        if self.env.now >= self.office.records.t0:
+            self.office.records.no_shows += 1
         self.office.log(user, f"no_show_{task.task}", caseworker)
 
     def finished(self, task: Task) -> bool:

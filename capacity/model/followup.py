@@ -283,7 +283,10 @@ class BenefitClock:
         late = task.state != DONE
         if late:
             self.office.mark_overdue(task)
-        self.office.records.contacts_due.append((self.env.now, late))
+        records = self.office.records
+        if self.env.now >= records.t0:
+            records.contacts_due += 1
+            records.contacts_late += late
 
     def _contact_held(self, user: User, task: Task, regular: bool) -> None:
         self.office.clear_overdue(task)

@@ -21,6 +21,7 @@ from capacity.model.attendance import MEETING_TASKS
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_columns
 from capacity.model.disturbances import disturbance_figures
+from capacity.model.office import DECISION_TARGET_DAYS
 from capacity.model.result import CASELOAD_COLUMNS
 from capacity.scenario.schema import TASKS
 
@@ -137,20 +138,15 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
     return frame[columns]
 
 
-def _mean(values: list[float]) -> float:
-    return float(np.mean(values)) if values else math.nan
-
-
-def _p90(values: list[float]) -> float:
-    return float(np.percentile(values, 90)) if values else math.nan
-
-
-def _missed_share(rec: Records, t0: float, t1: float) -> float:
+def _missed_share(rec: Records) -> float:
     """Missed meetings over meeting attempts (every start of a meeting task), in the
     window; NaN without meetings."""
-    attempts = sum(t0 <= t <= t1 for task in MEETING_TASKS for t, _ in rec.waits[task])
-    missed = sum(t0 <= t <= t1 for t, _ in rec.no_shows)
-    return missed / attempts if attempts else math.nan
+    attempts = sum(rec.waits[task].count for task in MEETING_TASKS)
+    return rec.no_shows / attempts if attempts else math.nan
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
 
 
 def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
@@ -163,39 +159,32 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
     rec = office.records
     window = timeseries[timeseries["day"] >= run.warm_up_days]
 
-    def inside(t: float) -> bool:
-        return t0 <= t <= t1
-
-    decisions = [(h, r) for t, h, r in rec.decisions if inside(t)]
-    decision_days = [h / HOURS_PER_DAY for h, _ in decisions]
-    contacts = [late for t, late in rec.contacts_due if inside(t)]
+    decisions = rec.decision_days
     figures: dict[str, float] = {
-        "users_arrived": float(sum(inside(t) for t in rec.arrivals)),
+        "users_arrived": float(rec.arrivals),
         "users_in_office_mean": float(window["users_in_office"].mean()),
         "aap_recipients_mean": float(window["aap_recipients"].mean()),
         "aap_with_valid_plan_share": float(window["aap_with_valid_plan_share"].mean()),
         "caseload_follow_up_mean": float(window["caseload_follow_up_mean"].mean()),
         "caseload_follow_up_max": float(window["caseload_follow_up_max"].mean()),
-        "aap_decision_days_mean": _mean(decision_days),
-        "aap_decision_days_p90": _p90(decision_days),
-        "aap_decided_within_35_days_share": _mean([float(d <= 35) for d in decision_days]),
-        "aap_rejection_share": _mean([float(r) for _, r in decisions]),
-        "disability_applications_per_week": sum(inside(t) for t, _ in rec.disability_cases) / weeks,
-        "disability_case_days_mean": _mean(
-            [h / HOURS_PER_DAY for t, h in rec.disability_cases if inside(t)]
-        ),
-        "follow_up_contacts_overdue_share": _mean([float(x) for x in contacts]),
+        "aap_decision_days_mean": decisions.mean(),
+        "aap_decision_days_p90": decisions.quantile(0.9),
+        "aap_decided_within_35_days_share": decisions.share_at_most(DECISION_TARGET_DAYS),
+        "aap_rejection_share": _share(rec.rejected, decisions.count),
+        "disability_applications_per_week": rec.disability_days.count / weeks,
+        "disability_case_days_mean": rec.disability_days.mean(),
+        "follow_up_contacts_overdue_share": _share(rec.contacts_late, rec.contacts_due),
         "overdue_contacts_mean": float(window["overdue_contacts"].mean()),
         "follow_up_without_caseworker_mean": float(window["follow_up_without_caseworker"].mean()),
-        "aap_time_on_aap_days_mean": _mean([h / HOURS_PER_DAY for t, h in rec.spells if inside(t)]),
-        "handoffs_per_week": sum(inside(t) for t in rec.handoffs) / weeks,
+        "aap_time_on_aap_days_mean": rec.spell_days.mean(),
+        "handoffs_per_week": rec.handoffs / weeks,
         "backlog_tasks_mean": float(window["backlog_tasks"].mean()),
         "backlog_age_days_mean": float(window["backlog_age_days_mean"].mean()),
         "tasks_done_per_week": float(window["tasks_done"].sum()) / weeks,
         "caseworkers_employed_mean": float(window["caseworkers_employed"].mean()),
-        "no_shows_per_week": sum(inside(t) for t, _ in rec.no_shows) / weeks,
-        "meetings_missed_share": _missed_share(rec, t0, t1),
-        "reentries_per_year": sum(inside(t) for t in rec.reentries) / years,
+        "no_shows_per_week": rec.no_shows / weeks,
+        "meetings_missed_share": _missed_share(rec),
+        "reentries_per_year": rec.reentries / years,
     }
     figures.update(disturbance_figures(office.scenario, timeseries))
     first, last = run.warm_up_days, run.horizon_days
@@ -205,17 +194,12 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
             float(team.busy_hours[first:last].sum() / duty) if duty > 0 else math.nan
         )
     for task in TASKS:
-        waits = [w / HOURS_PER_DAY for t, w in rec.waits[task] if inside(t)]
-        figures[f"wait_{task}_days_mean"] = _mean(waits)
-        figures[f"wait_{task}_days_p90"] = _p90(waits)
-        # A wait under a microhour is a start in the same instant, not a wait.
-        figures[f"waited_{task}_share"] = _mean([float(w > 1e-6) for w in waits])
-    counts = dict.fromkeys(EXIT_REASONS, 0)
-    for t, reason in rec.exits:
-        if inside(t):
-            counts[reason] += 1
+        waits = rec.waits[task]
+        figures[f"wait_{task}_days_mean"] = waits.mean()
+        figures[f"wait_{task}_days_p90"] = waits.quantile(0.9)
+        figures[f"waited_{task}_share"] = waits.share_positive()
     for reason in EXIT_REASONS:
-        figures[f"exits_per_year_{reason}"] = counts[reason] / years
+        figures[f"exits_per_year_{reason}"] = rec.exits.get(reason, 0) / years
     return figures
 
 

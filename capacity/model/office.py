@@ -30,13 +30,20 @@ import simpy
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.caseworker import BUSY, IDLE, Caseworker
 from capacity.model.entities import CANCELLED, DONE, QUEUED, REBOOKING, STARTED, Task, User
+from capacity.model.tally import Tally
 from capacity.scenario.routing import EffectiveTeam
 from capacity.scenario.schema import TASKS, Scenario
 
 if TYPE_CHECKING:
     from capacity.model.attendance import Attendance
 
-__all__ = ["Office", "Records", "TeamState"]
+__all__ = ["DECISION_TARGET_DAYS", "WAITED_DAYS", "Office", "Records", "TeamState"]
+
+WAITED_DAYS = 1e-6
+"""A wait at most this long (days) is a start in the same instant, not a wait."""
+
+DECISION_TARGET_DAYS = 35.0
+"""NAV's result target: AAP claims decided within five weeks."""
 
 
 @dataclass
@@ -54,36 +61,42 @@ class TeamState:
     """Case-work hours on duty per day, shape (days,)."""
 
 
-@dataclass
 class Records:
-    """Flat records of what happened, with times in hours; filtered to the observation
-    window when the key figures are computed."""
+    """What the key figures need of the events inside the observation window (from
+    ``t0`` hours on), in fixed memory (see :mod:`capacity.model.tally`); events before
+    ``t0`` are not kept. Durations are in days. Only ``events``, kept on request, grows
+    with the events."""
 
-    waits: dict[str, list[tuple[float, float]]] = field(
-        default_factory=lambda: {t: [] for t in TASKS}
-    )
-    """task name -> (start time, wait hours) per started task."""
-    decisions: list[tuple[float, float, bool]] = field(default_factory=list)
-    """(decision time, hours since claim, rejected) per AAP decision."""
-    exits: list[tuple[float, str]] = field(default_factory=list)
-    """(time, reason) per exit."""
-    spells: list[tuple[float, float]] = field(default_factory=list)
-    """(end time, hours on AAP) per ended AAP spell."""
-    disability_cases: list[tuple[float, float]] = field(default_factory=list)
-    """(time the case left the office, hours since the decision to apply)."""
-    contacts_due: list[tuple[float, bool]] = field(default_factory=list)
-    """(due time, overdue) per follow-up contact whose due time was reached."""
-    handoffs: list[float] = field(default_factory=list)
-    """Time of each hand-off between teams."""
-    arrivals: list[float] = field(default_factory=list)
-    """Arrival time of each user who arrived during the run (not the initial users;
-    returning users included)."""
-    no_shows: list[tuple[float, str]] = field(default_factory=list)
-    """(time, task name) per missed meeting, at the time it was to start."""
-    reentries: list[float] = field(default_factory=list)
-    """Arrival time of each returning user (see the case type's ``reentry``)."""
-    events: list[tuple] | None = None
-    """(user, time hours, case type, stage, event, caseworker) when recording events."""
+    def __init__(self, t0: float, record_events: bool):
+        self.t0 = t0
+        """Start of the observation window, hours."""
+        self.waits = {t: Tally(positive_above=WAITED_DAYS) for t in TASKS}
+        """task name -> waits (days) of the tasks started in the window."""
+        self.decision_days = Tally(thresholds=(DECISION_TARGET_DAYS,))
+        """AAP claim to decision, days, per decision in the window."""
+        self.rejected = 0
+        """Of those decisions, the rejections."""
+        self.exits: dict[str, int] = {}
+        """Exit reason -> exits in the window."""
+        self.spell_days = Tally()
+        """Days on AAP of the spells that ended in the window."""
+        self.disability_days = Tally()
+        """Days from the decision to apply to the case leaving, per case in the window."""
+        self.contacts_due = 0
+        """Follow-up contacts whose due time was reached in the window ..."""
+        self.contacts_late = 0
+        """... and of them those not held by then."""
+        self.handoffs = 0
+        """Hand-offs between teams in the window."""
+        self.arrivals = 0
+        """Users who arrived in the window (not the initial users; returning users
+        included)."""
+        self.no_shows = 0
+        """Missed meetings in the window (at the time they were to start)."""
+        self.reentries = 0
+        """Returning users who arrived in the window (see the case type's ``reentry``)."""
+        self.events: list[tuple] | None = [] if record_events else None
+        """(user, time hours, case type, stage, event, caseworker) when recording events."""
 
 
 class Office:
@@ -126,7 +139,7 @@ class Office:
         self.active_teams: list[TeamState] = []
         self.set_routing(teams)
         self.caseworkers: list[Caseworker] = []
-        self.records = Records(events=[] if record_events else None)
+        self.records = Records(scenario.run.warm_up_days * HOURS_PER_DAY, record_events)
         self.seq = 0
         self.queued = dict.fromkeys(TASKS, 0)
         self.queued_released_sum = 0.0
@@ -189,7 +202,8 @@ class Office:
             if owner is not None and task_name != "reception":
                 self._let_go(user)
                 task.work += self.handoff_hours
-                self.records.handoffs.append(self.env.now)
+                if self.env.now >= self.records.t0:
+                    self.records.handoffs += 1
                 self.log(user, "handoff", owner.name)
             self._to_shared(task, team)
         if user.extra_work and task_name != "reception":
@@ -317,7 +331,8 @@ class Office:
         task.state = STARTED
         self.queued[task.task] -= 1
         self.queued_released_sum -= task.released
-        self.records.waits[task.task].append((now, now - task.released))
+        if now >= self.records.t0:
+            self.records.waits[task.task].add((now - task.released) / HOURS_PER_DAY)
         user = task.user
         if user.owner is None and task.task != "reception" and not user.gone:
             user.owner = cw
@@ -434,11 +449,14 @@ class Office:
             self.aap_recipients -= 1
             if user.plan_valid:
                 self.aap_with_plan -= 1
-            self.records.spells.append((now, now - user.benefit_start))
+            if now >= self.records.t0:
+                self.records.spell_days.add((now - user.benefit_start) / HOURS_PER_DAY)
         user.gone = True
         user.stage = None
         self.exited_total += 1
-        self.records.exits.append((now, reason))
+        if now >= self.records.t0:
+            exits = self.records.exits
+            exits[reason] = exits.get(reason, 0) + 1
         del self.users_by_uid[user.uid]
 
     def new_uid(self) -> int:

@@ -134,7 +134,8 @@ class Pathways:
             rng,
             self.env.now,
         )
-        self.office.records.arrivals.append(self.env.now)
+        if self.env.now >= self.office.records.t0:
+            self.office.records.arrivals += 1
         user.proc = self.env.process(self._lifecycle(user))
 
     def _batch(self, name: str, stream: Stream, index: int):
@@ -223,8 +224,9 @@ class Pathways:
             self.env.now,
         )
         office = self.office
-        office.records.arrivals.append(self.env.now)
-        office.records.reentries.append(self.env.now)
+        if self.env.now >= office.records.t0:
+            office.records.arrivals += 1
+            office.records.reentries += 1
         office.reentered_total += 1
         office.log(again, "reentry")
         again.proc = self.env.process(self._lifecycle(again))
@@ -295,7 +297,10 @@ class Pathways:
             yield env.timeout(delay * HOURS_PER_DAY)
         rejected = user.draws.take("decision_branch") < d.rejection_share
         if user.aap:
-            self.office.records.decisions.append((env.now, env.now - user.arrived, rejected))
+            records = self.office.records
+            if env.now >= records.t0:
+                records.decision_days.add((env.now - user.arrived) / HOURS_PER_DAY)
+                records.rejected += rejected
         self.office.log(user, "rejected" if rejected else "granted")
         return not rejected
 
@@ -303,7 +308,9 @@ class Pathways:
         began = self.env.now
         self.office.enter_stage(user, "disability")
         yield from self._task(user, "disability", user.draws.take("disability_work"))
-        self.office.records.disability_cases.append((self.env.now, self.env.now - began))
+        records = self.office.records
+        if self.env.now >= records.t0:
+            records.disability_days.add((self.env.now - began) / HOURS_PER_DAY)
 
 
 def _uniform_block(rng: np.random.Generator, n: int) -> np.ndarray:
