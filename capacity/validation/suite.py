@@ -279,6 +279,18 @@ def _plan_runs(sizes: Sizes) -> list[RunRecord]:
             "office_2011_generalist",
         ),
     ]
+    replay_changes = {"run.replications": sizes.paired_replications}
+    runs.append(
+        RunRecord(
+            "office_2011_reorganised",
+            with_changes(load_scenario("office_2011_reorganised"), replay_changes),
+            sizes.paired_replications,
+            "face validity over time: a staff sick-leave wave, then generalists to "
+            "specialised teams",
+            replay_changes,
+            "office_2011_reorganised",
+        )
+    )
     rural_changes = {"run.replications": sizes.rural_replications}
     runs.append(
         RunRecord(
@@ -738,6 +750,56 @@ class _Checks:
                     check,
                     alt - base,
                     f"base {_fmt(np.nanmean(base))}, alternative {_fmt(np.nanmean(alt))}",
+                )
+            )
+        return outcomes + self._over_time()
+
+    def _over_time(self) -> list[Outcome]:
+        """Within each replication of the replay: a figure in one window against another
+        (after against before the reorganisation, during against before the wave)."""
+        label = "office_2011_reorganised"
+        rows = [
+            (
+                "reorganisation_1_tasks_done_per_week",
+                "after",
+                "before",
+                "Specialising: more tasks finished a week in the four weeks after than before",
+                1,
+                f"{_STUDY}: the offices specialised because generalists 'can't keep "
+                "production up'",
+            ),
+            (
+                "sick_leave_wave_tasks_done_per_week",
+                "during",
+                "before",
+                "Sick-leave wave: fewer tasks finished a week while a quarter of the staff "
+                "is away",
+                -1,
+                f"{_STUDY}: 'because we happen to be ill, applications take too long and "
+                "pile up'",
+            ),
+        ]
+        outcomes = []
+        for stem, later, earlier, text, sign, source in rows:
+            first = self.column(label, f"{stem}_{earlier}")
+            second = self.column(label, f"{stem}_{later}")
+            check = Check(
+                f"face.{label}.{stem}_{later}",
+                SECTIONS[4],
+                f"{text}: {stem}, {later} - {earlier}",
+                label,
+                "tasks per week" if stem.endswith("per_week") else "tasks",
+                None if sign < 0 else 0.0,
+                0.0 if sign < 0 else None,
+                0.0,
+                source,
+                strict=True,
+            )
+            outcomes.append(
+                _outcome(
+                    check,
+                    second - first,
+                    f"{earlier} {_fmt(np.nanmean(first))}, {later} {_fmt(np.nanmean(second))}",
                 )
             )
         return outcomes
