@@ -197,13 +197,20 @@ class Office:
     def pick(self, cw: Caseworker) -> Task | None:
         """Remove and return the next task for ``cw`` by the picking rule, or None."""
         capped = len(cw.users) >= self.cap
+        # Most of the six task names have nothing queued for this caseworker; skipping
+        # them before the head lookups makes picking several times cheaper.
+        own, shared = cw.queues, cw.team.queues
         if self.overdue_first:
             now = self.env.now
             for name in self.overdue_order:
+                if not (own[name] or shared[name]):
+                    continue
                 queue = self._best(cw, name, capped)
                 if queue is not None and queue[0].deadline < now:
                     return queue.popleft()
         for name in self.priority:
+            if not (own[name] or shared[name]):
+                continue
             queue = self._best(cw, name, capped)
             if queue is not None:
                 return queue.popleft()
