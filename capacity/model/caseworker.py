@@ -10,7 +10,9 @@ before another is picked.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import simpy
@@ -26,6 +28,8 @@ __all__ = ["BUSY", "IDLE", "OFF", "SUSPENDED", "Caseworker"]
 OFF, IDLE, BUSY, SUSPENDED = 0, 1, 2, 3
 """Caseworker states: off duty; on duty with nothing to do; working; mid-task but off
 duty (counts as off)."""
+
+_by_index = attrgetter("index")
 
 
 class Caseworker:
@@ -95,12 +99,15 @@ class Caseworker:
             task = office.pick(self)
             if task is None:
                 self.state = IDLE
+                idle = self.team.idle
+                bisect.insort(idle, self, key=_by_index)
                 self._idle_token += 1
                 self.wake = env.event()
                 end = env.timeout(calendar.window_end(now) - now)
                 token = self._idle_token
                 end.callbacks.append(lambda event, token=token: self._end_idle(token, event))
                 yield self.wake
+                idle.remove(self)
                 continue
             self.state = BUSY
             office.start(task, self)

@@ -44,6 +44,10 @@ class TeamState:
     multiplier: float
     queues: dict[str, deque[Task]]
     members: list[Caseworker] = field(default_factory=list)
+    idle: list[Caseworker] = field(default_factory=list)
+    """Members waiting for work, in member order: new shared work wakes the first who
+    can take it. Kept by the caseworkers themselves so that releasing a task does not
+    look at every member (which made large offices cost more than linearly)."""
     busy_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Hours worked per day, shape (days,)."""
     duty_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -163,10 +167,9 @@ class Office:
             team.queues[task_name].append(task)
             now = self.env.now
             open_to_all = task_name == "reception"
-            for cw in team.members:
+            for cw in team.idle:
                 if (
-                    cw.state == IDLE
-                    and not cw.wake.triggered
+                    not cw.wake.triggered
                     and cw.calendar.on_duty(now)
                     and (open_to_all or len(cw.users) < self.cap)
                 ):
