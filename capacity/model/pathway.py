@@ -20,7 +20,7 @@ import numpy as np
 import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY
-from capacity.model.entities import Sampler, User, effort_group, make_draws
+from capacity.model.entities import DrawSource, Sampler, User, effort_group, make_draws
 from capacity.model.followup import BenefitClock
 from capacity.model.rng import make_rng, name_key
 
@@ -56,11 +56,11 @@ class Pathways:
         entry_stage: StageName | None,
         shares: Mapping[EffortGroup, float],
         rng_key: tuple[str, int, int],
-        rng: np.random.Generator,
+        pool: DrawSource,
         arrived: float,
     ) -> User:
-        """A new user whose own numbers come from ``rng`` (the stream's generator, used in
-        arrival order) and, past the pre-drawn blocks, from generators keyed by
+        """A new user whose own numbers come from ``pool`` (the stream's draws, served
+        in arrival order) and, past the pre-drawn blocks, from generators keyed by
         ``rng_key`` (source name, two indices) and the purpose."""
         ct = self.scenario.case_types[case_type]
         start = ct.stages.index(entry_stage) if entry_stage else 0
@@ -79,7 +79,7 @@ class Pathways:
                 "elapsed": (group.benefit_elapsed_days.sample_many, 1),
                 "has_plan": (_uniform_block, 1),
             }
-        draws = make_draws(ct, stages, rng, refill, extra)
+        draws = make_draws(ct, stages, pool, refill, extra)
         effort = effort_group(shares, draws.take("effort"))
         user = User(self.office.new_uid(), case_type, ct, stages, arrived, draws, effort)
         office = self.office
@@ -91,7 +91,7 @@ class Pathways:
     def _arrivals(self, name: str, stream: Stream):
         run = self.scenario.run
         rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
-        users_rng = make_rng(run.seed, self.replication, "users", name_key(name))
+        users = DrawSource(make_rng(run.seed, self.replication, "users", name_key(name)))
         periods = [(0.0, stream.rate_per_week)]
         for change in stream.rate_changes:
             periods.append(
@@ -113,12 +113,12 @@ class Pathways:
                     break
                 yield self.env.timeout(gap)
                 index += 1
-                self._start(name, stream, ("users", name_key(name), index), users_rng)
+                self._start(name, stream, ("users", name_key(name), index), users)
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
 
     def _start(
-        self, name: str, stream: Stream, key: tuple[str, int, int], rng: np.random.Generator
+        self, name: str, stream: Stream, key: tuple[str, int, int], pool: DrawSource
     ) -> None:
         source, key_a, key_b = key
         user = self._new_user(
@@ -126,7 +126,7 @@ class Pathways:
             stream.entry_stage,
             stream.effort_group_shares,
             (name if source == "users" else f"{name}:batch", key_a, key_b),
-            rng,
+            pool,
             self.env.now,
         )
         self.office.records.arrivals.append(self.env.now)
@@ -135,21 +135,21 @@ class Pathways:
     def _batch(self, name: str, stream: Stream, index: int):
         run = self.scenario.run
         batch = stream.batches[index]
-        rng = make_rng(run.seed, self.replication, "batches", name_key(name), index)
+        pool = DrawSource(make_rng(run.seed, self.replication, "batches", name_key(name), index))
         yield self.env.timeout((batch.date - run.start_date).days * HOURS_PER_DAY)
         for i in range(batch.users):
-            self._start(name, stream, ("batches", index, i), rng)
+            self._start(name, stream, ("batches", index, i), pool)
 
     def _initial_group(self, index: int, group: InitialGroup) -> None:
         run = self.scenario.run
-        rng = make_rng(run.seed, self.replication, "initial", index)
+        pool = DrawSource(make_rng(run.seed, self.replication, "initial", index))
         for i in range(group.users):
             user = self._new_user(
                 group.case_type,
                 group.stage,
                 group.effort_group_shares,
                 ("initial", index, i),
-                rng,
+                pool,
                 0.0,
             )
             age = user.draws.take("age") * HOURS_PER_DAY
