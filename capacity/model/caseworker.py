@@ -44,7 +44,7 @@ class Caseworker:
     """
 
     __slots__ = (
-        "_idle_token",
+        "_alarm_at",
         "calendar",
         "env",
         "index",
@@ -76,10 +76,11 @@ class Caseworker:
         self.queues: dict[str, deque[Task]] = {t: deque() for t in task_names}
         self.state = OFF
         self.wake: simpy.Event = env.event()
-        self._idle_token = 0
+        self._alarm_at = -1.0
 
-    def _end_idle(self, token: int, _event: simpy.Event) -> None:
-        if self.state == IDLE and self._idle_token == token and not self.wake.triggered:
+    def _end_window(self, _event: simpy.Event) -> None:
+        # Idle when the window ends: wake up to go off duty.
+        if self.state == IDLE and not self.wake.triggered:
             self.wake.succeed()
 
     def run(self):
@@ -101,11 +102,13 @@ class Caseworker:
                 self.state = IDLE
                 idle = self.team.idle
                 bisect.insort(idle, self, key=_by_index)
-                self._idle_token += 1
                 self.wake = env.event()
-                end = env.timeout(calendar.window_end(now) - now)
-                token = self._idle_token
-                end.callbacks.append(lambda event, token=token: self._end_idle(token, event))
+                end = calendar.window_end(now)
+                if end != self._alarm_at:
+                    # One alarm per window, however often the caseworker runs out of work
+                    # in it: an alarm per idle spell left events that decided nothing.
+                    self._alarm_at = end
+                    env.timeout(end - now).callbacks.append(self._end_window)
                 yield self.wake
                 idle.remove(self)
                 continue
