@@ -178,12 +178,14 @@ def draw_purposes(
     return samplers
 
 
+_GROUPS = cast(tuple[EffortGroup, ...], EFFORT_GROUPS)
+
+
 def effort_group(shares: Mapping[EffortGroup, float], u: float) -> EffortGroup:
     """The effort group whose cumulative share first exceeds ``u`` in [0, 1)."""
     total = 0.0
-    last = cast(EffortGroup, EFFORT_GROUPS[0])
-    for name in EFFORT_GROUPS:
-        group = cast(EffortGroup, name)
+    last = _GROUPS[0]
+    for group in _GROUPS:
         share = shares.get(group, 0.0)
         if share > 0:
             last = group
