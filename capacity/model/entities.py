@@ -46,41 +46,46 @@ class DrawSource:
 
     Drawing a block of a few numbers for each purpose of each user took one numpy call
     per block, about a sixth of a replication's time; one call per purpose per batch
-    costs almost nothing per user. The users of a source are served in arrival order,
+    costs almost nothing per user. The users of a source are seated in arrival order,
     which does not depend on staffing, so each user still gets the same numbers in every
     scenario that shares the source (common random numbers). All users of a source
     share one set of purposes (``samplers``, set by :func:`make_draws` for the first).
     """
 
-    __slots__ = ("_buffers", "_rng", "samplers")
+    __slots__ = ("_batch", "_rng", "_seated", "samplers")
 
     def __init__(self, rng: np.random.Generator):
         self._rng = rng
-        self._buffers: dict[str, list[float]] = {}
+        self._batch: dict[str, np.ndarray] = {}
+        self._seated = DRAW_BATCH_USERS
         self.samplers: dict[str, tuple[Sampler, int]] | None = None
 
-    def block(self, purpose: str, sampler: Sampler, n: int) -> list[float]:
-        """The next user's ``n`` values for ``purpose``, last value first (see
-        :class:`Draws`)."""
-        buffer = self._buffers.setdefault(purpose, [])
-        if len(buffer) < n:
-            # Reversed, so that the values next in line are at the end of the list.
-            buffer[:0] = sampler(self._rng, n * DRAW_BATCH_USERS)[::-1].tolist()
-        block = buffer[-n:]
-        del buffer[-n:]
-        return block
+    def seat(self) -> tuple[dict[str, np.ndarray], int]:
+        """A place for the next user: the current batch (purpose -> the values of all
+        its users, user after user) and the user's row in it."""
+        if self._seated == DRAW_BATCH_USERS:
+            samplers = self.samplers or {}
+            self._batch = {
+                name: sampler(self._rng, n * DRAW_BATCH_USERS)
+                for name, (sampler, n) in samplers.items()
+            }
+            self._seated = 0
+        self._seated += 1
+        return self._batch, self._seated - 1
 
 
 class Draws:
     """A user's own random numbers, drawn in blocks when the user is created.
 
     Each purpose (``"contact_work"``, ``"exit_u"``, ...) has a block of values taken in
-    order by :meth:`take` (kept last value first, so taking one is ``list.pop``). A block
-    that runs out is refilled from a generator that belongs to this user and purpose
-    alone (``refill(purpose)``, made once), so no other user's numbers shift.
+    order by :meth:`take`. The block is cut out of the user's batch when the purpose is
+    first used (most users never need some of them) and kept last value first, so taking
+    one is ``list.pop``. A block that runs out is refilled from a generator that belongs
+    to this user and purpose alone (``refill(purpose)``, made once), so no other user's
+    numbers shift.
     """
 
-    __slots__ = ("_blocks", "_refill", "_refills", "_samplers")
+    __slots__ = ("_batch", "_blocks", "_refill", "_refills", "_row", "_samplers")
 
     def __init__(
         self,
@@ -91,13 +96,16 @@ class Draws:
         self._samplers = samplers
         self._refill = refill
         self._refills: dict[str, np.random.Generator] | None = None
-        self._blocks = {
-            name: source.block(name, sampler, n) for name, (sampler, n) in samplers.items()
-        }
+        self._batch, self._row = source.seat()
+        self._blocks: dict[str, list[float]] = {}
 
     def take(self, purpose: str) -> float:
         """The next value for ``purpose``. Raises KeyError for an unknown purpose."""
-        block = self._blocks[purpose]
+        block = self._blocks.get(purpose)
+        if block is None:
+            n = self._samplers[purpose][1]
+            first = self._row * n
+            block = self._blocks[purpose] = self._batch[purpose][first : first + n][::-1].tolist()
         if not block:
             block = self._blocks[purpose] = self._more(purpose)
         return block.pop()
