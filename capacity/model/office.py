@@ -114,6 +114,8 @@ class Office:
                 self.route.setdefault(kind, state)
         self.caseworkers: list[Caseworker] = []
         self.records = Records(events=[] if record_events else None)
+        self.recording = record_events
+        """Whether user events are recorded (hot paths skip building their names if not)."""
         self.seq = 0
         self.queued = dict.fromkeys(TASKS, 0)
         self.in_stage: dict[str, int] = {}
@@ -142,7 +144,8 @@ class Office:
             self.in_stage[user.stage] -= 1
         user.stage = stage
         self.in_stage[stage] = self.in_stage.get(stage, 0) + 1
-        self.log(user, "enter")
+        if self.recording:
+            self.log(user, "enter")
 
     # --------------------------------------------------------------------- tasks
 
@@ -229,7 +232,8 @@ class Office:
         if user.owner is None and task.task != "reception" and not user.gone:
             user.owner = cw
             cw.users.add(user)
-        self.log(user, f"start_{task.task}", cw.name)
+        if self.recording:
+            self.log(user, f"start_{task.task}", cw.name)
 
     def finish(self, task: Task, cw: Caseworker) -> None:
         """``cw`` finished ``task``: wake whoever waits for it (unless the user has left)."""
@@ -238,7 +242,8 @@ class Office:
         user.pending.discard(task)
         if user.gone or (user.exiting and task.task != "disability"):
             return
-        self.log(user, f"done_{task.task}", cw.name)
+        if self.recording:
+            self.log(user, f"done_{task.task}", cw.name)
         task.event.succeed(task)
 
     def add_busy(self, cw: Caseworker, start: float, hours: float) -> None:
@@ -309,7 +314,8 @@ class Office:
         self.cancel_open_tasks(user)
         if user.stage is not None:
             self.in_stage[user.stage] -= 1
-        self.log(user, f"exit_{reason}")
+        if self.recording:
+            self.log(user, f"exit_{reason}")
         self._let_go(user)
         if user.aap and user.benefit_start is not None:
             self.aap_recipients -= 1

@@ -85,7 +85,8 @@ class Pathways:
         office = self.office
         office.users_by_uid[user.uid] = user
         office.arrived_total += 1
-        office.log(user, "arrive")
+        if office.recording:
+            office.log(user, "arrive")
         return user
 
     def _arrivals(self, name: str, stream: Stream):
