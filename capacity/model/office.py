@@ -190,10 +190,17 @@ class Office:
 
     def _best(self, cw: Caseworker, name: str, capped: bool) -> deque[Task] | None:
         """The queue (own or shared) whose head ``cw`` would take for ``name``, or None."""
+        # _head inlined: this runs for every task picked.
         own_q = cw.queues[name]
-        own = self._head(own_q)
+        while own_q and own_q[0].state == CANCELLED:
+            own_q.popleft()
+        own = own_q[0] if own_q else None
         shared_q = cw.team.queues[name]
-        shared = None if capped and name != "reception" else self._head(shared_q)
+        shared = None
+        if not capped or name == "reception":
+            while shared_q and shared_q[0].state == CANCELLED:
+                shared_q.popleft()
+            shared = shared_q[0] if shared_q else None
         if own is not None and (shared is None or own.released <= shared.released):
             return own_q
         if shared is not None:
