@@ -103,9 +103,13 @@ class Draws:
         """The next value for ``purpose``. Raises KeyError for an unknown purpose."""
         block = self._blocks.get(purpose)
         if block is None:
+            # First use (most purposes are used once): the first value straight from the
+            # batch, the rest of the user's block kept for later.
             n = self._samplers[purpose][1]
             first = self._row * n
-            block = self._blocks[purpose] = self._batch[purpose][first : first + n][::-1].tolist()
+            values = self._batch[purpose]
+            self._blocks[purpose] = values[first + 1 : first + n][::-1].tolist() if n > 1 else []
+            return values.item(first)
         if not block:
             block = self._blocks[purpose] = self._more(purpose)
         return block.pop()
