@@ -9,10 +9,9 @@ dependency (the ``bench`` extra).
 from __future__ import annotations
 
 import itertools
-import time
 
 from benchmarks.networks import Network, horizon_days
-from benchmarks.outcome import EngineRun, window_means
+from benchmarks.outcome import EngineRun, Stopwatch, Timing, window_means
 
 __all__ = ["run_ciw"]
 
@@ -34,14 +33,14 @@ def _routing(network: Network) -> list[list[float]]:
     return matrix
 
 
-def run_ciw(network: Network, users: int, seed: int) -> tuple[float, EngineRun]:
-    """Simulate ``network`` for about ``users`` arrivals; return (seconds, counts)."""
+def run_ciw(network: Network, users: int, seed: int) -> tuple[Timing, EngineRun]:
+    """Simulate ``network`` for about ``users`` arrivals; return (timing, counts)."""
     import ciw
 
     days, warm_days = horizon_days(network, users)
     horizon, warm = days * 24.0, warm_days * 24.0
     names = [s.name for s in network.stations]
-    clock = time.process_time()
+    watch = Stopwatch()
 
     model = ciw.create_network(
         arrival_distributions=[
@@ -62,12 +61,12 @@ def run_ciw(network: Network, users: int, seed: int) -> tuple[float, EngineRun]:
     for record in records:
         waits[names[record.node - 1]].append((record.service_start_date, record.waiting_time))
     mean_waits = window_means(waits, warm, horizon)
-    seconds = time.process_time() - clock
+    timing = watch.stop()
 
     # Ciw writes a record when a service ends; services still running at the horizon
     # have started but have no record yet.
     in_service = sum(server.busy for node in simulation.transitive_nodes for server in node.servers)
-    return seconds, EngineRun(
+    return timing, EngineRun(
         completed_users=simulation.nodes[-1].number_of_completed_individuals,
         arrivals=simulation.nodes[0].number_of_individuals,
         starts=len(records) + in_service,

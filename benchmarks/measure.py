@@ -25,14 +25,13 @@ import math
 import os
 import resource
 import sys
-import time
 import tracemalloc
 from typing import Any
 
 import numpy as np
 
 from benchmarks.networks import NETWORKS, horizon_days
-from benchmarks.outcome import WAITED_HOURS, EngineRun
+from benchmarks.outcome import WAITED_HOURS, EngineRun, Stopwatch, Timing
 
 __all__ = ["BATCHES", "batch_means", "measure"]
 
@@ -62,7 +61,7 @@ def batch_means(
     }
 
 
-def _run_network(engine: str, network_name: str, users: int, seed: int) -> tuple[float, EngineRun]:
+def _run_network(engine: str, network_name: str, users: int, seed: int) -> tuple[Timing, EngineRun]:
     network = NETWORKS[network_name]
     if engine == "model":
         from benchmarks.model_engine import model_scenario, run_model
@@ -83,11 +82,12 @@ def _network(job: dict[str, Any]) -> dict[str, Any]:
     engine, name = job["engine"], job["network"]
     _run_network(engine, name, 500, job["seed"] + 10_000)  # warm-up, not measured
     before = _peak_rss_mb()
-    seconds, run = _run_network(engine, name, job["users"], job["seed"])
+    timing, run = _run_network(engine, name, job["users"], job["seed"])
     peak = _peak_rss_mb()
     days, warm = horizon_days(NETWORKS[name], job["users"])
     return {
-        "seconds": seconds,
+        "seconds": timing.cpu_seconds,
+        "wall_seconds": timing.wall_seconds,
         "completed_users": run.completed_users,
         "events": run.events,
         "arrivals": run.arrivals,
@@ -123,13 +123,14 @@ def _office(job: dict[str, Any]) -> dict[str, Any]:
     before = _peak_rss_mb()
     if job.get("trace"):
         tracemalloc.start()
-    seconds, result, env, office = timed_replication(scenario, 0)
+    timing, result, env, office = timed_replication(scenario, 0)
     traced = tracemalloc.get_traced_memory()[1] / 2**20 if job.get("trace") else math.nan
     tracemalloc.stop()
     peak = _peak_rss_mb()
     series = result.timeseries
     return {
-        "seconds": seconds,
+        "seconds": timing.cpu_seconds,
+        "wall_seconds": timing.wall_seconds,
         "users_arrived": int(office.arrived_total),
         "users_exited": int(office.exited_total),
         "max_users_in_office": int(series["users_in_office"].max()),
@@ -152,9 +153,10 @@ def _throughput(job: dict[str, Any]) -> dict[str, Any]:
         warm_up = min(scenario.run.warm_up_days, days // 2)
         scenario = with_changes(scenario, {"run.horizon_days": days, "run.warm_up_days": warm_up})
     run_replication(with_changes(scenario, {"run.horizon_days": 7, "run.warm_up_days": 0}), 0)
-    clock = time.perf_counter()
+    # Wall-clock time: the replications run in several processes at once.
+    watch = Stopwatch()
     result = run_experiment(scenario, replications=job["replications"], workers=job["workers"])
-    seconds = time.perf_counter() - clock
+    seconds = watch.stop().wall_seconds
     return {
         "seconds": seconds,
         "replications": result.replications,

@@ -9,12 +9,11 @@ calls it (it measures the key figures and the daily time series too).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.networks import Network, horizon_days
-from benchmarks.outcome import EngineRun, scheduled_events
+from benchmarks.outcome import EngineRun, Stopwatch, Timing, scheduled_events
 from capacity.model import replication as replication_module
 from capacity.model.caseworker import BUSY, SUSPENDED
 from capacity.scenario import Scenario, load_scenario, with_changes
@@ -56,8 +55,8 @@ def model_scenario(network: Network, users: int, seed: int) -> Scenario:
     return with_changes(base, changes)
 
 
-def timed_replication(scenario: Scenario, replication: int) -> tuple[float, Any, Any, Any]:
-    """Run one replication; return the seconds ``run_replication`` took, its result, and
+def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any, Any, Any]:
+    """Run one replication; return how long ``run_replication`` took, its result, and
     the SimPy environment and office it ran in.
 
     The office is needed afterwards for the raw waits and counts, which
@@ -74,22 +73,22 @@ def timed_replication(scenario: Scenario, replication: int) -> tuple[float, Any,
 
     replication_module.build_office = capture
     try:
-        clock = time.process_time()
+        watch = Stopwatch()
         result = replication_module.run_replication(scenario, replication)
-        seconds = time.process_time() - clock
+        timing = watch.stop()
     finally:
         replication_module.build_office = original
-    return seconds, result, captured["env"], captured["office"]
+    return timing, result, captured["env"], captured["office"]
 
 
-def run_model(scenario: Scenario, replication: int) -> tuple[float, EngineRun]:
-    """Run one replication of a network scenario; return (seconds, counts)."""
-    seconds, result, env, office = timed_replication(scenario, replication)
+def run_model(scenario: Scenario, replication: int) -> tuple[Timing, EngineRun]:
+    """Run one replication of a network scenario; return (timing, counts)."""
+    timing, result, env, office = timed_replication(scenario, replication)
     waits = {task: list(pairs) for task, pairs in office.records.waits.items() if pairs}
     starts = sum(len(pairs) for pairs in waits.values())
     in_service = sum(cw.state in (BUSY, SUSPENDED) for cw in office.caseworkers)
     mean_waits = {task: result.figures[f"wait_{task}_days_mean"] * 24.0 for task in waits}
-    return seconds, EngineRun(
+    return timing, EngineRun(
         completed_users=office.exited_total,
         arrivals=office.arrived_total,
         starts=starts,

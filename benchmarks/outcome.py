@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["WAITED_HOURS", "EngineRun", "scheduled_events", "window_means"]
+__all__ = ["WAITED_HOURS", "EngineRun", "Stopwatch", "Timing", "scheduled_events", "window_means"]
 
 WAITED_HOURS = 1e-6
 """A wait longer than this counts as having waited (the model's own threshold)."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How long a piece of work took: CPU seconds of this process (the simulations run in
+    one thread, and CPU time is steadier than wall-clock time on a shared machine) and
+    wall-clock seconds."""
+
+    cpu_seconds: float
+    wall_seconds: float
+
+
+class Stopwatch:
+    """Started when made; :meth:`stop` gives the :class:`Timing` since then."""
+
+    def __init__(self) -> None:
+        self._cpu = time.process_time()
+        self._wall = time.perf_counter()
+
+    def stop(self) -> Timing:
+        """CPU and wall-clock seconds since the stopwatch was made."""
+        return Timing(time.process_time() - self._cpu, time.perf_counter() - self._wall)
 
 
 @dataclass

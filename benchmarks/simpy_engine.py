@@ -8,21 +8,20 @@ station over the observation window (what the model's key figures also compute).
 from __future__ import annotations
 
 import random
-import time
 
 import simpy
 
 from benchmarks.networks import Network, horizon_days
-from benchmarks.outcome import EngineRun, scheduled_events, window_means
+from benchmarks.outcome import EngineRun, Stopwatch, Timing, scheduled_events, window_means
 
 __all__ = ["run_simpy"]
 
 
-def run_simpy(network: Network, users: int, seed: int) -> tuple[float, EngineRun]:
-    """Simulate ``network`` for about ``users`` arrivals; return (seconds, counts)."""
+def run_simpy(network: Network, users: int, seed: int) -> tuple[Timing, EngineRun]:
+    """Simulate ``network`` for about ``users`` arrivals; return (timing, counts)."""
     days, warm_days = horizon_days(network, users)
     horizon, warm = days * 24.0, warm_days * 24.0
-    clock = time.process_time()
+    watch = Stopwatch()
 
     rng = random.Random(seed)
     env = simpy.Environment()
@@ -61,9 +60,9 @@ def run_simpy(network: Network, users: int, seed: int) -> tuple[float, EngineRun
     env.process(arrivals())
     env.run(until=horizon)
     mean_waits = window_means(waits, warm, horizon)
-    seconds = time.process_time() - clock
+    timing = watch.stop()
 
-    return seconds, EngineRun(
+    return timing, EngineRun(
         completed_users=count["completed"],
         arrivals=count["arrivals"],
         starts=count["starts"],
