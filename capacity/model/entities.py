@@ -78,14 +78,14 @@ class Draws:
     """A user's own random numbers, drawn in blocks when the user is created.
 
     Each purpose (``"contact_work"``, ``"exit_u"``, ...) has a block of values taken in
-    order by :meth:`take`. The block is cut out of the user's batch when the purpose is
-    first used (most users never need some of them) and kept last value first, so taking
-    one is ``list.pop``. A block that runs out is refilled from a generator that belongs
-    to this user and purpose alone (``refill(purpose)``, made once), so no other user's
-    numbers shift.
+    order by :meth:`take`. The block is the user's row of the batch drawn for its source
+    (see :class:`DrawSource`); only a count of the values taken is kept per user, so a
+    value costs no memory until it is used. Past the block, values come ``n`` at a time
+    from a generator that belongs to this user and purpose alone (``refill(purpose)``,
+    made once), so no other user's numbers shift.
     """
 
-    __slots__ = ("_batch", "_blocks", "_refill", "_refills", "_row", "_samplers")
+    __slots__ = ("_batch", "_more", "_refill", "_refills", "_row", "_samplers", "_taken")
 
     def __init__(
         self,
@@ -96,32 +96,28 @@ class Draws:
         self._samplers = samplers
         self._refill = refill
         self._refills: dict[str, np.random.Generator] | None = None
+        self._more: dict[str, np.ndarray] | None = None
         self._batch, self._row = source.seat()
-        self._blocks: dict[str, list[float]] = {}
+        self._taken: dict[str, int] = {}
 
     def take(self, purpose: str) -> float:
         """The next value for ``purpose``. Raises KeyError for an unknown purpose."""
-        block = self._blocks.get(purpose)
-        if block is None:
-            # First use (most purposes are used once): the first value straight from the
-            # batch, the rest of the user's block kept for later.
-            n = self._samplers[purpose][1]
-            first = self._row * n
-            values = self._batch[purpose]
-            self._blocks[purpose] = values[first + 1 : first + n][::-1].tolist() if n > 1 else []
-            return values.item(first)
-        if not block:
-            block = self._blocks[purpose] = self._more(purpose)
-        return block.pop()
-
-    def _more(self, purpose: str) -> list[float]:
-        if self._refills is None:
-            self._refills = {}
-        rng = self._refills.get(purpose)
-        if rng is None:
-            rng = self._refills[purpose] = self._refill(purpose)
         sampler, n = self._samplers[purpose]
-        return sampler(rng, n)[::-1].tolist()
+        taken = self._taken.get(purpose, 0)
+        self._taken[purpose] = taken + 1
+        if taken < n:
+            return self._batch[purpose].item(self._row * n + taken)
+        return self._beyond_block(purpose, sampler, n, (taken - n) % n)
+
+    def _beyond_block(self, purpose: str, sampler: Sampler, n: int, index: int) -> float:
+        if self._refills is None or self._more is None:
+            self._refills, self._more = {}, {}
+        if index == 0:
+            rng = self._refills.get(purpose)
+            if rng is None:
+                rng = self._refills[purpose] = self._refill(purpose)
+            self._more[purpose] = sampler(rng, n)
+        return self._more[purpose].item(index)
 
 
 def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
