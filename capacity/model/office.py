@@ -166,7 +166,8 @@ class Office:
                 self._let_go(user)
                 task.work += self.handoff_hours
                 self.records.handoffs.append(self.env.now)
-                self.log(user, "handoff", owner.name)
+                if self.recording:
+                    self.log(user, "handoff", owner.name)
             team.queues[task_name].append(task)
             now = self.env.now
             open_to_all = task_name == "reception"
@@ -292,7 +293,8 @@ class Office:
         user.plan_valid = valid
         if user.aap and user.benefit_start is not None and not user.gone:
             self.aap_with_plan += 1 if valid else -1
-        self.log(user, "plan_valid" if valid else "plan_expired")
+        if self.recording:
+            self.log(user, "plan_valid" if valid else "plan_expired")
 
     def mark_overdue(self, task: Task) -> None:
         """A follow-up contact or renewal passed its deadline unfinished."""
