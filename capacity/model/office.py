@@ -274,10 +274,13 @@ class Office:
     def assign(self, user: User, team: TeamState) -> Caseworker | None:
         """Put ``user`` straight on the caseload of the member of ``team`` with the fewest
         users (lowest index on a tie) who is under the cap; None if everyone is at it."""
+        # Every initial user of a team is placed this way, so the team is scanned once per
+        # user; min() and index() do it in C (the Python loop grew with users x staff).
+        loads = [len(cw.users) for cw in team.members]
+        fewest = min(loads) if loads else None
         best = None
-        for cw in team.members:
-            if len(cw.users) < self.cap and (best is None or len(cw.users) < len(best.users)):
-                best = cw
+        if fewest is not None and fewest < self.cap:
+            best = team.members[loads.index(fewest)]
         if best is not None:
             self._let_go(user)
             user.owner = best
