@@ -62,9 +62,9 @@ class Settings:
     repeats: int = 5
     mmc_users: int = 100_000
     four_stage_users: int = 50_000
-    office_repeats: int = 3
+    office_repeats: int = 5
     scales: tuple[int, ...] = (1, 4, 16)
-    throughput_repeats: int = 2
+    throughput_repeats: int = 3
     throughput_replications: int = 0
     """Replications per throughput measurement; 0 means four per usable core."""
     throughput_horizon_days: int = 0

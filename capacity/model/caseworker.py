@@ -97,13 +97,13 @@ class Caseworker:
                     return
                 yield env.timeout(start - now)
                 continue
+            end = calendar.window_end(now)
             task = office.pick(self)
             if task is None:
                 self.state = IDLE
                 idle = self.team.idle
                 bisect.insort(idle, self, key=_by_index)
                 self.wake = env.event()
-                end = calendar.window_end(now)
                 if end != self._alarm_at:
                     # One alarm per window, however often the caseworker runs out of work
                     # in it: an alarm per idle spell left events that decided nothing.
@@ -116,19 +116,21 @@ class Caseworker:
             office.start(task, self)
             remaining = task.work
             while True:
-                now = env.now
-                chunk = min(remaining, calendar.window_end(now) - now)
+                chunk = min(remaining, end - now)
                 yield env.timeout(chunk)
                 office.add_busy(self, now, chunk)
                 remaining -= chunk
                 if remaining <= 1e-9:
                     break
-                start = calendar.next_start(env.now)
+                now = env.now
+                start = calendar.next_start(now)
                 if start is None:
                     self.state = SUSPENDED
                     return
-                if start > env.now:
+                if start > now:
                     self.state = SUSPENDED
-                    yield env.timeout(start - env.now)
+                    yield env.timeout(start - now)
                     self.state = BUSY
+                    now = env.now
+                end = calendar.window_end(now)
             office.finish(task, self)
