@@ -11,6 +11,9 @@ standard output. Kinds of job:
   its time is not used: tracing slows it down).
 * ``{"kind": "throughput", "workers": W, "replications": N, "horizon_days": D}``:
   ``capacity.run`` of ``office_2011`` (its own horizon unless D is given).
+* ``{"kind": "machine", "workers": W, "units": N}``: N units of a fixed pure-Python loop
+  on W processes, to show how much parallel work the machine had room for at the time
+  (on a shared machine, other work may hold some of the cores).
 
 Before the timed run, each job runs a small version of itself, so that one-off costs
 (imports, the holiday calendar, caches) are not counted. Peak memory is the process's
@@ -165,12 +168,43 @@ def _throughput(job: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+BURN_LOOP = 3_000_000
+"""Iterations of one unit of the machine check (about a quarter of a second)."""
+
+
+def burn_unit(_index: int = 0) -> int:
+    """One unit of pure-Python work for the machine check."""
+    total = 0
+    for i in range(BURN_LOOP):
+        total += i * i
+    return total
+
+
+def _machine(job: dict[str, Any]) -> dict[str, Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    watch = Stopwatch()
+    if job["workers"] == 1:
+        for index in range(job["units"]):
+            burn_unit(index)
+    else:
+        with ProcessPoolExecutor(max_workers=job["workers"]) as pool:
+            list(pool.map(burn_unit, range(job["units"])))
+    seconds = watch.stop().wall_seconds
+    return {"seconds": seconds, "units_per_minute": 60.0 * job["units"] / seconds}
+
+
 def measure(job: dict[str, Any]) -> dict[str, Any]:
     """Run one job (see the module doc) in this process and return its measurements.
 
     Raises ValueError for an unknown kind or engine.
     """
-    kinds = {"network": _network, "office": _office, "throughput": _throughput}
+    kinds = {
+        "network": _network,
+        "office": _office,
+        "throughput": _throughput,
+        "machine": _machine,
+    }
     if job.get("kind") not in kinds:
         raise ValueError(f"unknown job kind {job.get('kind')!r} (allowed: {', '.join(kinds)})")
     result = kinds[job["kind"]](job)

@@ -290,6 +290,7 @@ def _throughput(settings: Settings, log: Log) -> list[dict[str, Any]]:
     replications = settings.throughput_replications or 4 * cores
     counts = sorted({1, cores})
     runs: dict[int, list[dict[str, Any]]] = {w: [] for w in counts}
+    machine: dict[int, list[dict[str, Any]]] = {w: [] for w in counts}
     for repeat in range(settings.throughput_repeats):
         for workers in _alternating(counts, repeat):
             job = {
@@ -301,6 +302,9 @@ def _throughput(settings: Settings, log: Log) -> list[dict[str, Any]]:
             result = run_job(job)
             runs[workers].append(result)
             log(f"throughput {workers} worker(s) repeat {repeat + 1}: {result['seconds']:.2f} s")
+            check = run_job({"kind": "machine", "workers": workers, "units": 4 * cores})
+            machine[workers].append(check)
+            log(f"machine check {workers} worker(s) repeat {repeat + 1}: {check['seconds']:.2f} s")
     rows: list[dict[str, Any]] = []
     for workers, results in runs.items():
         case = f"{workers}_worker" + ("s" if workers > 1 else "")
@@ -310,12 +314,19 @@ def _throughput(settings: Settings, log: Log) -> list[dict[str, Any]]:
             "replications_per_minute": ("1/min", [r["replications_per_minute"] for r in results]),
         }
         if workers > 1:
-            metrics["speed_up"] = (
-                "x",
-                [
-                    r["replications_per_minute"] / s["replications_per_minute"]
-                    for r, s in zip(results, runs[1], strict=True)
-                ],
+            speed_up = [
+                r["replications_per_minute"] / s["replications_per_minute"]
+                for r, s in zip(results, runs[1], strict=True)
+            ]
+            room = [
+                m["units_per_minute"] / s["units_per_minute"]
+                for m, s in zip(machine[workers], machine[1], strict=True)
+            ]
+            metrics["speed_up"] = ("x", speed_up)
+            metrics["machine_speed_up"] = ("x", room)
+            metrics["share_of_machine_speed_up"] = (
+                "share",
+                [a / b for a, b in zip(speed_up, room, strict=True)],
             )
         rows += [
             _row("throughput", case, "model", metric, unit, values)
