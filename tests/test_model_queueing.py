@@ -24,7 +24,7 @@ def _mmc(case: str, days: int):
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "days", "replications"),
-    [("mm1_rho08", 400, 8), ("mmc_c5_rho09", 300, 8), ("mmc_c10_rho085", 120, 6)],
+    [("mm1_rho08", 400, 8), ("mmc_c5_rho09", 300, 8), ("mmc_c10_rho085", 120, 12)],
 )
 def test_mean_wait_in_queue_matches_erlang_c(case: str, days: int, replications: int) -> None:
     """Mean wait in queue Wq: the exact Erlang-C value lies inside the model's 95 %

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import TINY_TOML  # not tests.conftest: Ciw (bench extra) installs a 'tests' package
 from typer.testing import CliRunner
 
 from capacity.experiment import run_experiment, run_sweep, sweep
@@ -21,7 +22,6 @@ from capacity.interfaces import cli, sweep_cmd
 from capacity.model import figure_catalogue
 from capacity.outputs.sweep import FIGURES_FOLDER, sweep_csv_text
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
-from tests.conftest import TINY_TOML
 
 # The package exports the function ``sweep`` under the module's name, so the module is
 # taken from the import system.

@@ -10,7 +10,9 @@ before another is picked.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import simpy
@@ -27,6 +29,8 @@ OFF, IDLE, BUSY, SUSPENDED = 0, 1, 2, 3
 """Caseworker states: off duty; on duty with nothing to do; working; mid-task but off
 duty (counts as off)."""
 
+_by_index = attrgetter("index")
+
 
 class Caseworker:
     """One person in a team.
@@ -40,7 +44,7 @@ class Caseworker:
     """
 
     __slots__ = (
-        "_idle_token",
+        "_alarm_at",
         "calendar",
         "employed",
         "env",
@@ -78,7 +82,7 @@ class Caseworker:
         self.queues: dict[str, deque[Task]] = {t: deque() for t in task_names}
         self.state = OFF
         self.wake: simpy.Event = env.event()
-        self._idle_token = 0
+        self._alarm_at = -1.0
         self.employed = True
         """False before the person is hired and after they leave (set by the workforce)."""
         self.in_hand: Task | None = None
@@ -103,8 +107,9 @@ class Caseworker:
             return 1.0
         return self.start_speed + (1.0 - self.start_speed) * max(0.0, into) / self.ramp_hours
 
-    def _end_idle(self, token: int, _event: simpy.Event) -> None:
-        if self.state == IDLE and self._idle_token == token and not self.wake.triggered:
+    def _end_window(self, _event: simpy.Event) -> None:
+        # Idle when the window ends: wake up to go off duty.
+        if self.state == IDLE and not self.wake.triggered:
             self.wake.succeed()
 
     def run(self):
@@ -121,15 +126,20 @@ class Caseworker:
                     return
                 yield env.timeout(start - now)
                 continue
+            end = calendar.window_end(now)
             task = office.pick(self)
             if task is None:
                 self.state = IDLE
-                self._idle_token += 1
+                idle = self.team.idle
+                bisect.insort(idle, self, key=_by_index)
                 self.wake = env.event()
-                end = env.timeout(calendar.window_end(now) - now)
-                token = self._idle_token
-                end.callbacks.append(lambda event, token=token: self._end_idle(token, event))
+                if end != self._alarm_at:
+                    # One alarm per window, however often the caseworker runs out of work
+                    # in it: an alarm per idle spell left events that decided nothing.
+                    self._alarm_at = end
+                    env.timeout(end - now).callbacks.append(self._end_window)
                 yield self.wake
+                idle.remove(self)
                 continue
             self.state = BUSY
             office.start(task, self)
@@ -139,21 +149,23 @@ class Caseworker:
             self.in_hand = task
             self.remaining = task.work
             while True:
-                now = env.now
-                chunk = min(remaining, calendar.window_end(now) - now)
+                chunk = min(remaining, end - now)
                 yield env.timeout(chunk)
                 office.add_busy(self, now, chunk)
                 remaining -= chunk
                 self.remaining = remaining * factor
                 if remaining <= 1e-9:
                     break
-                start = calendar.next_start(env.now)
+                now = env.now
+                start = calendar.next_start(now)
                 if start is None:
                     self.state = SUSPENDED
                     return
-                if start > env.now:
+                if start > now:
                     self.state = SUSPENDED
-                    yield env.timeout(start - env.now)
+                    yield env.timeout(start - now)
                     self.state = BUSY
+                    now = env.now
+                end = calendar.window_end(now)
             self.in_hand = None
             office.finish(task, self)

@@ -55,6 +55,10 @@ class TeamState:
     multiplier: float
     queues: dict[str, deque[Task]]
     members: list[Caseworker] = field(default_factory=list)
+    idle: list[Caseworker] = field(default_factory=list)
+    """Members waiting for work, in member order: new shared work wakes the first who
+    can take it. Kept by the caseworkers themselves so that releasing a task does not
+    look at every member (which made large offices cost more than linearly)."""
     busy_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
     """Hours worked per day, shape (days,)."""
     duty_hours: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -140,6 +144,8 @@ class Office:
         self.set_routing(teams)
         self.caseworkers: list[Caseworker] = []
         self.records = Records(scenario.run.warm_up_days * HOURS_PER_DAY, record_events)
+        self.recording = record_events
+        """Whether user events are recorded (hot paths skip building their names if not)."""
         self.seq = 0
         self.queued = dict.fromkeys(TASKS, 0)
         self.queued_released_sum = 0.0
@@ -184,7 +190,8 @@ class Office:
             self.in_stage[user.stage] -= 1
         user.stage = stage
         self.in_stage[stage] = self.in_stage.get(stage, 0) + 1
-        self.log(user, "enter")
+        if self.recording:
+            self.log(user, "enter")
 
     # --------------------------------------------------------------------- tasks
 
@@ -204,7 +211,8 @@ class Office:
                 task.work += self.handoff_hours
                 if self.env.now >= self.records.t0:
                     self.records.handoffs += 1
-                self.log(user, "handoff", owner.name)
+                if self.recording:
+                    self.log(user, "handoff", owner.name)
             self._to_shared(task, team)
         if user.extra_work and task_name != "reception":
             task.work += user.extra_work
@@ -228,10 +236,11 @@ class Office:
 
     def _wake_member(self, team: TeamState, open_to_all: bool) -> None:
         now = self.env.now
-        for cw in team.members:
+        # Only the idle members: scanning every member cost time in proportion to the
+        # team's size at every release.
+        for cw in team.idle:
             if (
-                cw.state == IDLE
-                and not cw.wake.triggered
+                not cw.wake.triggered
                 and cw.calendar.on_duty(now)
                 and (open_to_all or len(cw.users) < self.cap)
             ):
@@ -300,10 +309,17 @@ class Office:
 
     def _best(self, cw: Caseworker, name: str, capped: bool) -> deque[Task] | None:
         """The queue (own or shared) whose head ``cw`` would take for ``name``, or None."""
+        # _head inlined: this runs for every task picked.
         own_q = cw.queues[name]
-        own = self._head(own_q)
+        while own_q and own_q[0].state == CANCELLED:
+            own_q.popleft()
+        own = own_q[0] if own_q else None
         shared_q = cw.team.queues[name]
-        shared = None if capped and name != "reception" else self._head(shared_q)
+        shared = None
+        if not capped or name == "reception":
+            while shared_q and shared_q[0].state == CANCELLED:
+                shared_q.popleft()
+            shared = shared_q[0] if shared_q else None
         if own is not None and (shared is None or own.released <= shared.released):
             return own_q
         if shared is not None:
@@ -313,13 +329,20 @@ class Office:
     def pick(self, cw: Caseworker) -> Task | None:
         """Remove and return the next task for ``cw`` by the picking rule, or None."""
         capped = len(cw.users) >= self.cap
+        # Most of the six task names have nothing queued for this caseworker; skipping
+        # them before the head lookups makes picking several times cheaper.
+        own, shared = cw.queues, cw.team.queues
         if self.overdue_first:
             now = self.env.now
             for name in self.overdue_order:
+                if not (own[name] or shared[name]):
+                    continue
                 queue = self._best(cw, name, capped)
                 if queue is not None and queue[0].deadline < now:
                     return queue.popleft()
         for name in self.priority:
+            if not (own[name] or shared[name]):
+                continue
             queue = self._best(cw, name, capped)
             if queue is not None:
                 return queue.popleft()
@@ -337,7 +360,8 @@ class Office:
         if user.owner is None and task.task != "reception" and not user.gone:
             user.owner = cw
             cw.users.add(user)
-        self.log(user, f"start_{task.task}", cw.name)
+        if self.recording:
+            self.log(user, f"start_{task.task}", cw.name)
         if self.attendance is not None:
             self.attendance.started(task, cw.name)
 
@@ -352,8 +376,11 @@ class Office:
         user.pending.discard(task)
         if user.gone or (user.exiting and task.task != "disability"):
             return
-        self.log(user, f"done_{task.task}", cw.name)
-        task.event.succeed(task)
+        if self.recording:
+            self.log(user, f"done_{task.task}", cw.name)
+        # No value: the task holds its event, and the task as the event's value made a
+        # reference cycle per task that only the garbage collector could free.
+        task.event.succeed()
 
     def add_busy(self, cw: Caseworker, start: float, hours: float) -> None:
         """Credit ``hours`` of work starting at ``start`` to the team's day."""
@@ -389,10 +416,13 @@ class Office:
     def assign(self, user: User, team: TeamState) -> Caseworker | None:
         """Put ``user`` straight on the caseload of the member of ``team`` with the fewest
         users (lowest index on a tie) who is under the cap; None if everyone is at it."""
+        # Every initial user of a team is placed this way, so the team is scanned once per
+        # user; min() and index() do it in C (the Python loop grew with users x staff).
+        loads = [len(cw.users) for cw in team.members]
+        fewest = min(loads) if loads else None
         best = None
-        for cw in team.members:
-            if len(cw.users) < self.cap and (best is None or len(cw.users) < len(best.users)):
-                best = cw
+        if fewest is not None and fewest < self.cap:
+            best = team.members[loads.index(fewest)]
         if best is not None:
             self._let_go(user)
             user.owner = best
@@ -408,7 +438,8 @@ class Office:
         user.plan_valid = valid
         if user.aap and user.benefit_start is not None and not user.gone:
             self.aap_with_plan += 1 if valid else -1
-        self.log(user, "plan_valid" if valid else "plan_expired")
+        if self.recording:
+            self.log(user, "plan_valid" if valid else "plan_expired")
 
     def mark_overdue(self, task: Task) -> None:
         """A follow-up contact or renewal passed its deadline unfinished."""
@@ -443,7 +474,8 @@ class Office:
         self.cancel_open_tasks(user)
         if user.stage is not None:
             self.in_stage[user.stage] -= 1
-        self.log(user, f"exit_{reason}")
+        if self.recording:
+            self.log(user, f"exit_{reason}")
         self._let_go(user)
         if user.aap and user.benefit_start is not None:
             self.aap_recipients -= 1

@@ -21,7 +21,7 @@ import simpy
 
 from capacity.model.attendance import Attendance
 from capacity.model.calendar import HOURS_PER_DAY
-from capacity.model.entities import Sampler, User, effort_group, make_draws
+from capacity.model.entities import DrawSource, Sampler, User, effort_group, make_draws
 from capacity.model.followup import BenefitClock
 from capacity.model.rng import make_rng, name_key
 from capacity.scenario.inflow import rate_steps
@@ -60,11 +60,11 @@ class Pathways:
         entry_stage: StageName | None,
         shares: Mapping[EffortGroup, float],
         rng_key: tuple[str, int, int],
-        rng: np.random.Generator,
+        pool: DrawSource,
         arrived: float,
     ) -> User:
-        """A new user whose own numbers come from ``rng`` (the stream's generator, used in
-        arrival order) and, past the pre-drawn blocks, from generators keyed by
+        """A new user whose own numbers come from ``pool`` (the stream's draws, served
+        in arrival order) and, past the pre-drawn blocks, from generators keyed by
         ``rng_key`` (source name, two indices) and the purpose."""
         ct = self.scenario.case_types[case_type]
         start = ct.stages.index(entry_stage) if entry_stage else 0
@@ -83,7 +83,7 @@ class Pathways:
                 "elapsed": (group.benefit_elapsed_days.sample_many, 1),
                 "has_plan": (_uniform_block, 1),
             }
-        draws = make_draws(ct, stages, rng, refill, extra)
+        draws = make_draws(ct, stages, pool, refill, extra)
         effort = effort_group(shares, draws.take("effort"))
         user = User(self.office.new_uid(), case_type, ct, stages, arrived, draws, effort)
         user.key = rng_key
@@ -91,19 +91,22 @@ class Pathways:
         office = self.office
         office.users_by_uid[user.uid] = user
         office.arrived_total += 1
-        office.log(user, "arrive")
+        if office.recording:
+            office.log(user, "arrive")
         return user
 
     def _arrivals(self, name: str, stream: Stream):
         run = self.scenario.run
         rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
-        users_rng = make_rng(run.seed, self.replication, "users", name_key(name))
+        users = DrawSource(make_rng(run.seed, self.replication, "users", name_key(name)))
         periods = [
             ((date - run.start_date).days * HOURS_PER_DAY, rate)
             for date, rate in rate_steps(stream, run)
         ]
         horizon = run.horizon_days * HOURS_PER_DAY
         index = 0
+        key = name_key(name)
+        gaps: list[float] = []
         for i, (begin, rate) in enumerate(periods):
             end = periods[i + 1][0] if i + 1 < len(periods) else horizon
             if self.env.now < begin:
@@ -113,17 +116,21 @@ class Pathways:
             mean_gap = HOURS_PER_WEEK / rate
             while True:
                 # Memoryless: a gap cut by the period's end restarts at the new rate.
-                gap = rng.exponential(mean_gap)
+                if not gaps:
+                    # The same numbers as one exponential(mean_gap) call per arrival, with
+                    # a numpy call per 256 arrivals instead of one each.
+                    gaps = rng.standard_exponential(256)[::-1].tolist()
+                gap = gaps.pop() * mean_gap
                 if self.env.now + gap >= end:
                     break
                 yield self.env.timeout(gap)
                 index += 1
-                self._start(name, stream, ("users", name_key(name), index), users_rng)
+                self._start(name, stream, ("users", key, index), users)
             if end > self.env.now:
                 yield self.env.timeout(end - self.env.now)
 
     def _start(
-        self, name: str, stream: Stream, key: tuple[str, int, int], rng: np.random.Generator
+        self, name: str, stream: Stream, key: tuple[str, int, int], pool: DrawSource
     ) -> None:
         source, key_a, key_b = key
         user = self._new_user(
@@ -131,7 +138,7 @@ class Pathways:
             stream.entry_stage,
             stream.effort_group_shares,
             (name if source == "users" else f"{name}:batch", key_a, key_b),
-            rng,
+            pool,
             self.env.now,
         )
         if self.env.now >= self.office.records.t0:
@@ -141,21 +148,21 @@ class Pathways:
     def _batch(self, name: str, stream: Stream, index: int):
         run = self.scenario.run
         batch = stream.batches[index]
-        rng = make_rng(run.seed, self.replication, "batches", name_key(name), index)
+        pool = DrawSource(make_rng(run.seed, self.replication, "batches", name_key(name), index))
         yield self.env.timeout((batch.date - run.start_date).days * HOURS_PER_DAY)
         for i in range(batch.users):
-            self._start(name, stream, ("batches", index, i), rng)
+            self._start(name, stream, ("batches", index, i), pool)
 
     def _initial_group(self, index: int, group: InitialGroup) -> None:
         run = self.scenario.run
-        rng = make_rng(run.seed, self.replication, "initial", index)
+        pool = DrawSource(make_rng(run.seed, self.replication, "initial", index))
         for i in range(group.users):
             user = self._new_user(
                 group.case_type,
                 group.stage,
                 group.effort_group_shares,
                 ("initial", index, i),
-                rng,
+                pool,
                 0.0,
             )
             age = user.draws.take("age") * HOURS_PER_DAY
@@ -220,7 +227,7 @@ class Pathways:
             user.ct.reentry.entry_stage,
             {user.effort: 1.0},
             (f"{source}:reentry", key_a, key_b),
-            rng,
+            DrawSource(rng),
             self.env.now,
         )
         office = self.office
@@ -228,7 +235,8 @@ class Pathways:
             office.records.arrivals += 1
             office.records.reentries += 1
         office.reentered_total += 1
-        office.log(again, "reentry")
+        if office.recording:
+            office.log(again, "reentry")
         again.proc = self.env.process(self._lifecycle(again))
 
     def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):

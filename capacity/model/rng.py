@@ -35,7 +35,8 @@ SOURCES: dict[str, int] = {
 
 STREAM_SCHEME = (
     "numpy SeedSequence(entropy=run.seed, spawn_key=(replication, source, *key)) -> PCG64; "
-    f"sources {SOURCES}; keys: CRC-32 of stream names, caseworker and group indices"
+    f"sources {SOURCES}; keys: CRC-32 of stream names, caseworker and group indices; "
+    "users' numbers drawn in arrival order, one call per purpose for 64 users at a time"
 )
 """One-line description of the scheme, written into manifest.json."""
 

@@ -765,18 +765,15 @@ class _Checks:
                 "before",
                 "Specialising: more tasks finished a week in the four weeks after than before",
                 1,
-                f"{_STUDY}: the offices specialised because generalists 'can't keep "
-                "production up'",
+                f"{_STUDY}: the offices specialised because generalists 'can't keep production up'",
             ),
             (
                 "sick_leave_wave_tasks_done_per_week",
                 "during",
                 "before",
-                "Sick-leave wave: fewer tasks finished a week while a quarter of the staff "
-                "is away",
+                "Sick-leave wave: fewer tasks finished a week while a quarter of the staff is away",
                 -1,
-                f"{_STUDY}: 'because we happen to be ill, applications take too long and "
-                "pile up'",
+                f"{_STUDY}: 'because we happen to be ill, applications take too long and pile up'",
             ),
         ]
         outcomes = []

@@ -1,0 +1,99 @@
+"""The office model reduced by scenario settings to a benchmark network.
+
+No special code path: the M/M/c queue is the bundled ``mmc_check`` scenario and the
+four-station network is ``benchmarks/four_stage.toml``, both changed only through
+:func:`capacity.scenario.with_changes` to the sizes in :mod:`benchmarks.networks`. The
+timed call is :func:`capacity.model.run_replication`, exactly as the experiment runner
+calls it (it measures the key figures and the daily time series too).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from benchmarks.networks import Network, horizon_days
+from benchmarks.outcome import EngineRun, Stopwatch, Timing, scheduled_events
+from capacity.model import replication as replication_module
+from capacity.model.caseworker import BUSY, SUSPENDED
+from capacity.scenario import Scenario, load_scenario, with_changes
+
+__all__ = ["model_scenario", "run_model", "timed_replication"]
+
+FOUR_STAGE = Path(__file__).with_name("four_stage.toml")
+
+
+def model_scenario(network: Network, users: int, seed: int) -> Scenario:
+    """The model's scenario for ``network`` sized for about ``users`` arrivals."""
+    days, warm = horizon_days(network, users)
+    changes: dict[str, Any] = {
+        "run.horizon_days": days,
+        "run.warm_up_days": warm,
+        "run.seed": seed,
+        "streams.arrivals.rate_per_week": network.arrivals_per_hour * 168.0,
+    }
+    if network.name == "mmc":
+        base = load_scenario("mmc_check")
+        (station,) = network.stations
+        changes["staff.servers.headcount"] = station.servers
+        changes["case_types.mm.reception.work_hours"] = {
+            "dist": "exponential",
+            "mean": station.mean_service_hours,
+        }
+        return with_changes(base, changes)
+    base = load_scenario(FOUR_STAGE)
+    paths = {
+        "reception": "case_types.net.reception.work_hours",
+        "assessment": "case_types.net.assessment.work_hours_per_meeting",
+        "plan": "case_types.net.plan.work_hours",
+        "disability": "case_types.net.disability.work_hours",
+    }
+    for station in network.stations:
+        changes[f"staff.{station.name}.headcount"] = station.servers
+        changes[paths[station.name]] = {"dist": "exponential", "mean": station.mean_service_hours}
+    changes["case_types.net.assessment.disability_share"] = network.branch_share
+    return with_changes(base, changes)
+
+
+def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any, Any, Any]:
+    """Run one replication; return how long ``run_replication`` took, its result, and
+    the SimPy environment and office it ran in.
+
+    The office is needed afterwards for the raw waits and counts, which
+    ``run_replication`` does not return; it is captured by wrapping ``build_office``
+    for this one call, so the timed work is exactly ``run_replication``.
+    """
+    captured: dict[str, Any] = {}
+    original = replication_module.build_office
+
+    def capture(*args: Any, **kwargs: Any) -> Any:
+        built = original(*args, **kwargs)
+        captured["env"], captured["office"], _ = built
+        return built
+
+    replication_module.build_office = capture
+    try:
+        watch = Stopwatch()
+        result = replication_module.run_replication(scenario, replication)
+        timing = watch.stop()
+    finally:
+        replication_module.build_office = original
+    return timing, result, captured["env"], captured["office"]
+
+
+def run_model(scenario: Scenario, replication: int) -> tuple[Timing, EngineRun]:
+    """Run one replication of a network scenario; return (timing, counts)."""
+    timing, result, env, office = timed_replication(scenario, replication)
+    waits = {task: list(pairs) for task, pairs in office.records.waits.items() if pairs}
+    starts = sum(len(pairs) for pairs in waits.values())
+    in_service = sum(cw.state in (BUSY, SUSPENDED) for cw in office.caseworkers)
+    mean_waits = {task: result.figures[f"wait_{task}_days_mean"] * 24.0 for task in waits}
+    return timing, EngineRun(
+        completed_users=office.exited_total,
+        arrivals=office.arrived_total,
+        starts=starts,
+        completions=starts - in_service,
+        engine_events=scheduled_events(env),
+        waits=waits,
+        mean_wait_hours=mean_waits,
+    )

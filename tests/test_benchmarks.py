@@ -1,0 +1,112 @@
+"""The benchmark suite compares like with like: at a small size the model, bare SimPy
+and (when installed) Ciw simulate the same networks, agreeing with Erlang C / Jackson
+and with each other. Nothing here is timed."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.agreement import METRICS, agreement_checks, pooled
+from benchmarks.measure import batch_means
+from benchmarks.model_engine import model_scenario, run_model
+from benchmarks.networks import NETWORKS, exact_waits, horizon_days
+from benchmarks.offices import bundled_offices, scaled_office
+from benchmarks.simpy_engine import run_simpy
+from capacity.scenario import load_scenario
+
+USERS = {"mmc": 12_000, "four_stage": 6_000}
+
+
+def _runs(name: str, engines: list[str]):
+    network = NETWORKS[name]
+    runs = {}
+    for engine in engines:
+        if engine == "model":
+            _, run = run_model(model_scenario(network, USERS[name], seed=3), 0)
+        elif engine == "simpy":
+            _, run = run_simpy(network, USERS[name], seed=3)
+        else:
+            from benchmarks.ciw_engine import run_ciw
+
+            _, run = run_ciw(network, USERS[name], seed=3)
+        runs[engine] = run
+    return network, runs
+
+
+def _checks(name: str, engines: list[str]):
+    network, runs = _runs(name, engines)
+    days, warm = horizon_days(network, USERS[name])
+    estimates = {
+        engine: {
+            station: {
+                metric: pooled([batch_means(pairs, warm * 24.0, days * 24.0)[metric]])
+                for metric in METRICS
+            }
+            for station, pairs in run.waits.items()
+        }
+        for engine, run in runs.items()
+    }
+    return runs, agreement_checks(name, exact_waits(network), estimates)
+
+
+@pytest.mark.parametrize("name", ["mmc", "four_stage"])
+def test_model_and_bare_simpy_agree_with_erlang_c_and_each_other(name: str) -> None:
+    """Every station's mean wait and share waiting: the exact value lies inside each
+    engine's interval and the two engines' difference inside its interval. Each engine
+    does the same work: about three logical events per service and the network's
+    number of services per user."""
+    runs, checks = _checks(name, ["model", "simpy"])
+    failed = [c for c in checks if not c.agrees]
+    assert not failed, failed
+    services = NETWORKS[name].services_per_user
+    for engine, run in runs.items():
+        assert run.starts / run.arrivals == pytest.approx(services, rel=0.03), engine
+        assert run.completions <= run.starts <= run.completions + 40, engine
+        assert run.completed_users <= run.arrivals, engine
+
+
+def test_ciw_agrees_with_the_model_and_erlang_c() -> None:
+    """The same checks with Ciw beside the model (Ciw is an optional dependency)."""
+    pytest.importorskip("ciw")
+    _, checks = _checks("four_stage", ["model", "ciw"])
+    failed = [c for c in checks if not c.agrees]
+    assert not failed, failed
+
+
+def test_exact_values_are_erlang_c_at_each_stations_rate() -> None:
+    """M/M/10 at utilisation 0.9: P(wait) 0.668732 (the explicit Erlang C sum, computed
+    by hand) and Wq = P(wait) / (c mu - lambda) hours; in the four-station network every
+    station, plan and disability with half the arrivals each, is at utilisation 0.8."""
+    mmc = exact_waits(NETWORKS["mmc"])["reception"]
+    assert mmc["p_wait"] == pytest.approx(0.668732, abs=1e-6)
+    assert mmc["wq_hours"] == pytest.approx(mmc["p_wait"] / (10 - 9))
+    four = exact_waits(NETWORKS["four_stage"])
+    assert {s: round(v["utilisation"], 9) for s, v in four.items()} == dict.fromkeys(four, 0.8)
+
+
+def test_the_model_network_is_built_by_settings_alone() -> None:
+    """The model's four-station scenario has the network's servers and branch share."""
+    scenario = model_scenario(NETWORKS["four_stage"], 1000, seed=1)
+    assert {n: t.headcount for n, t in scenario.staff.items()} == {
+        "reception": 3,
+        "assessment": 8,
+        "plan": 8,
+        "disability": 20,
+    }
+    assert scenario.case_types["net"].assessment.disability_share == 0.5
+    assert scenario.streams["arrivals"].rate_per_week == pytest.approx(4 * 168)
+
+
+def test_scaled_office_multiplies_users_and_staff() -> None:
+    """office_2011 x4: four times the arrival rates, initial users and every headcount,
+    for one year; the check scenarios are not offices."""
+    base = load_scenario("office_2011")
+    big = scaled_office(4)
+    assert big.run.horizon_days == 365
+    for name, stream in base.streams.items():
+        assert big.streams[name].rate_per_week == 4 * stream.rate_per_week
+    assert big.initial_state[0].users == 4 * base.initial_state[0].users
+    for name, team in base.staff.items():
+        assert big.staff[name].headcount == 4 * team.headcount
+    assert "office_2011" in bundled_offices()
+    assert not [n for n in bundled_offices() if n.endswith("_check")]
