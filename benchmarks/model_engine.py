@@ -12,10 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import simpy
+
 from benchmarks.networks import Network, horizon_days
 from benchmarks.outcome import EngineRun, Stopwatch, Timing, scheduled_events
 from capacity.model import replication as replication_module
 from capacity.model.caseworker import BUSY, SUSPENDED
+from capacity.model.tally import Tally
 from capacity.scenario import Scenario, load_scenario, with_changes
 
 __all__ = ["model_scenario", "run_model", "timed_replication"]
@@ -68,7 +71,14 @@ def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any
 
     def capture(*args: Any, **kwargs: Any) -> Any:
         built = original(*args, **kwargs)
-        captured["env"], captured["office"], _ = built
+        env, office, _ = built
+        captured["env"], captured["office"] = env, office
+        # The key figures keep only tallies of the waits; the batch means need each
+        # (start time, wait), as the other engines record them.
+        office.records.waits = {
+            task: _PairTally(env, office.records.waits[task].positive_above)
+            for task in office.records.waits
+        }
         return built
 
     replication_module.build_office = capture
@@ -81,12 +91,29 @@ def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any
     return timing, result, captured["env"], captured["office"]
 
 
+class _PairTally(Tally):
+    """A tally that also keeps every (start time, wait) in hours, for the batch means."""
+
+    __slots__ = ("env", "pairs")
+
+    def __init__(self, env: simpy.Environment, positive_above: float):
+        super().__init__(positive_above=positive_above)
+        self.env = env
+        self.pairs: list[tuple[float, float]] = []
+
+    def add(self, value: float) -> None:
+        super().add(value)
+        self.pairs.append((self.env.now, value * 24.0))
+
+
 def run_model(scenario: Scenario, replication: int) -> tuple[Timing, EngineRun]:
     """Run one replication of a network scenario; return (timing, counts)."""
     timing, result, env, office = timed_replication(scenario, replication)
-    waits = {task: list(pairs) for task, pairs in office.records.waits.items() if pairs}
-    starts = sum(len(pairs) for pairs in waits.values())
+    waits = {task: t.pairs for task, t in office.records.waits.items() if t.pairs}
+    # Over the whole run (the tallies hold only the observation window): every task
+    # finished, plus those in service at the end.
     in_service = sum(cw.state in (BUSY, SUSPENDED) for cw in office.caseworkers)
+    starts = office.done_total + in_service
     mean_waits = {task: result.figures[f"wait_{task}_days_mean"] * 24.0 for task in waits}
     return timing, EngineRun(
         completed_users=office.exited_total,
