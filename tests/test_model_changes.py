@@ -288,7 +288,7 @@ def test_disturbance_figures_by_hand() -> None:
     assert _clear_days(np.array([5, 9, 9]), 1, 5.0) == 2.0  # never: days to horizon
     empty = disturbance_figures(scenario, frame.iloc[:0])
     assert math.isnan(empty["absence_wave_1_backlog_tasks_before"])
-    assert Disturbance("r", "reorganisation", 3, 3).instant
+    assert Disturbance("r", "reorganisation", "reorganisations.0", 3, 3).instant
 
 
 @pytest.mark.slow

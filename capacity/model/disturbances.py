@@ -20,12 +20,12 @@ are reported: a lower bound).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from capacity.model.result import FigureSpec
+from capacity.scenario.routing import DatedDisturbance, dated_disturbances
 from capacity.scenario.schema import Scenario
 
 __all__ = ["WINDOW_DAYS", "Disturbance", "disturbance_figures", "disturbance_specs", "disturbances"]
@@ -46,60 +46,13 @@ _SERIES = {
 }
 
 
-@dataclass(frozen=True)
-class Disturbance:
-    """A named disturbance covering days ``first_day <= d < end_day`` (equal for an
-    instant such as a reorganisation)."""
-
-    name: str
-    kind: str
-    first_day: int
-    end_day: int
-
-    @property
-    def instant(self) -> bool:
-        """True when the disturbance has no duration (a reorganisation)."""
-        return self.end_day == self.first_day
+Disturbance = DatedDisturbance
+"""A dated disturbance (see :class:`capacity.scenario.routing.DatedDisturbance`)."""
 
 
 def disturbances(scenario: Scenario) -> list[Disturbance]:
     """Every dated disturbance of ``scenario``, in scenario order by kind."""
-    start = scenario.run.start_date
-    found = []
-    for i, wave in enumerate(scenario.absence_waves):
-        found.append(
-            Disturbance(
-                wave.name or f"absence_wave_{i + 1}",
-                "absence wave",
-                (wave.start_date - start).days,
-                (wave.end_date - start).days,
-            )
-        )
-    for i, outage in enumerate(scenario.it_outages):
-        first = (outage.date - start).days
-        end_hour = outage.start_hour + outage.hours
-        found.append(
-            Disturbance(
-                outage.name or f"it_outage_{i + 1}",
-                "IT outage",
-                first,
-                first + max(1, math.ceil(end_hour / 24)),
-            )
-        )
-    for stream_name, stream in scenario.streams.items():
-        for i, surge in enumerate(stream.surges):
-            found.append(
-                Disturbance(
-                    surge.name or f"{stream_name}_surge_{i + 1}",
-                    "arrival surge",
-                    (surge.start_date - start).days,
-                    (surge.end_date - start).days,
-                )
-            )
-    for i, reorg in enumerate(scenario.reorganisations):
-        day = (reorg.date - start).days
-        found.append(Disturbance(f"reorganisation_{i + 1}", "reorganisation", day, day))
-    return found
+    return dated_disturbances(scenario)
 
 
 def disturbance_specs(scenario: Scenario) -> list[FigureSpec]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import itertools
+import math
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,8 +18,10 @@ from capacity.scenario.inflow import rate_steps
 from capacity.scenario.schema import TASKS, CaseType, Scenario, Team
 
 __all__ = [
+    "DatedDisturbance",
     "EffectiveTeam",
     "cross_field_problems",
+    "dated_disturbances",
     "effective_teams",
     "expected_users",
     "is_reception_only",
@@ -236,20 +239,77 @@ def cross_field_problems(scenario: Scenario) -> list[str]:
     return problems
 
 
+@dataclass(frozen=True)
+class DatedDisturbance:
+    """A dated disturbance of a scenario: its figure name, what it is, where it is
+    configured (a dotted path) and the days ``first_day <= d < end_day`` it covers
+    (equal for an instant such as a reorganisation)."""
+
+    name: str
+    kind: str
+    path: str
+    first_day: int
+    end_day: int
+
+    @property
+    def instant(self) -> bool:
+        """True when it has no duration (a reorganisation)."""
+        return self.end_day == self.first_day
+
+
+def dated_disturbances(scenario: Scenario) -> list[DatedDisturbance]:
+    """Every dated disturbance (absence waves, IT outages, arrival surges,
+    reorganisations) with its configured or default name (``absence_wave_<n>``,
+    ``it_outage_<n>``, ``<stream>_surge_<n>``, ``reorganisation_<n>``)."""
+    start = scenario.run.start_date
+    found = []
+    for i, wave in enumerate(scenario.absence_waves):
+        found.append(
+            DatedDisturbance(
+                wave.name or f"absence_wave_{i + 1}",
+                "absence wave",
+                f"absence_waves.{i}.name",
+                (wave.start_date - start).days,
+                (wave.end_date - start).days,
+            )
+        )
+    for i, outage in enumerate(scenario.it_outages):
+        first = (outage.date - start).days
+        found.append(
+            DatedDisturbance(
+                outage.name or f"it_outage_{i + 1}",
+                "IT outage",
+                f"it_outages.{i}.name",
+                first,
+                first + max(1, math.ceil((outage.start_hour + outage.hours) / 24)),
+            )
+        )
+    for stream_name, stream in scenario.streams.items():
+        for i, surge in enumerate(stream.surges):
+            found.append(
+                DatedDisturbance(
+                    surge.name or f"{stream_name}_surge_{i + 1}",
+                    "arrival surge",
+                    f"streams.{stream_name}.surges.{i}.name",
+                    (surge.start_date - start).days,
+                    (surge.end_date - start).days,
+                )
+            )
+    for i, reorg in enumerate(scenario.reorganisations):
+        day = (reorg.date - start).days
+        found.append(
+            DatedDisturbance(
+                f"reorganisation_{i + 1}", "reorganisation", f"reorganisations.{i}", day, day
+            )
+        )
+    return found
+
+
 def _timeline_problems(scenario: Scenario) -> list[str]:
     """Dates, team names and disturbance names of the change-over-time sections."""
     problems: list[str] = []
     run = scenario.run
     teams = ", ".join(scenario.staff)
-    names: dict[str, str] = {}
-
-    def name_once(path: str, name: str) -> None:
-        if name in names:
-            problems.append(f"{path}: name '{name}' is already used by {names[name]}")
-        names[name] = path
-
-    for i in range(len(scenario.reorganisations)):
-        name_once(f"reorganisations.{i}", f"reorganisation_{i + 1}")
     for i, wave in enumerate(scenario.absence_waves):
         path = f"absence_waves.{i}"
         if not run.start_date <= wave.start_date < run.end_date:
@@ -260,21 +320,19 @@ def _timeline_problems(scenario: Scenario) -> list[str]:
         for j, team in enumerate(wave.teams):
             if team not in scenario.staff:
                 problems.append(f"{path}.teams.{j}: unknown team '{team}' (allowed: {teams})")
-        name_once(f"{path}.name", wave.name or f"absence_wave_{i + 1}")
-    for stream_name, stream in scenario.streams.items():
-        for i, surge in enumerate(stream.surges):
-            name_once(
-                f"streams.{stream_name}.surges.{i}.name",
-                surge.name or f"{stream_name}_surge_{i + 1}",
-            )
     for i, outage in enumerate(scenario.it_outages):
-        path = f"it_outages.{i}"
         if not run.start_date <= outage.date < run.end_date:
             problems.append(
-                f"{path}.date: {outage.date} is outside the horizon "
+                f"it_outages.{i}.date: {outage.date} is outside the horizon "
                 f"{run.start_date} .. {run.end_date} (exclusive)"
             )
-        name_once(f"{path}.name", outage.name or f"it_outage_{i + 1}")
+    # Reorganisations first, so a wave named like one is the one blamed.
+    named = sorted(dated_disturbances(scenario), key=lambda d: d.kind != "reorganisation")
+    seen: dict[str, str] = {}
+    for d in named:
+        if d.name in seen:
+            problems.append(f"{d.path}: name '{d.name}' is already used by {seen[d.name]}")
+        seen.setdefault(d.name, d.path)
     return problems
 
 
