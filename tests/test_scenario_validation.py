@@ -4,6 +4,7 @@ and what is allowed; the bundled scenarios are valid."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from capacity.scenario import (
     with_changes,
 )
 from capacity.scenario.distributions import Empirical, Gamma, Lognormal, Triangular
+from capacity.scenario.loading import BUNDLED_DIR as BUNDLED
 from capacity.scenario.loading import read_scenario_data
 
 BASE = read_scenario_data("office_2011")
@@ -247,3 +249,24 @@ def test_sweep_specifications_refuse_non_numbers_and_run_settings() -> None:
     assert parse_variation("staff.follow_up.headcount=6:9").values == (6, 7, 8, 9)
     with pytest.raises(ScenarioError, match="run settings cannot be varied"):
         scenarios_for_points(load_scenario("office_2011"), [{"run.horizon_days": 100}])
+
+
+def test_a_folder_named_like_a_bundled_scenario_does_not_hide_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running from a folder that holds results/rural_4500/ (or a folder rural_4500)
+    still finds the bundled scenario by its bare name."""
+    from capacity.scenario import load_scenario
+
+    (tmp_path / "rural_4500").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_scenario("rural_4500").run.name == "rural_4500"
+
+
+def test_a_scenario_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    from capacity.scenario import load_scenario
+
+    text = (BUNDLED / "mmc_check.toml").read_text(encoding="utf-8")
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load_scenario(path) == load_scenario("mmc_check")

@@ -108,11 +108,13 @@ def resolve_scenario_path(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
-    if path.exists():
-        raise ScenarioError(str(name_or_path), ["is not a regular file (a folder or device?)"])
     bundled = BUNDLED_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    # A bare name is a bundled scenario even when a folder of that name is here (such as
+    # the results folder of a run of it).
     if path.parent == Path(".") and bundled.is_file():
         return bundled
+    if path.exists():
+        raise ScenarioError(str(name_or_path), ["is not a regular file (a folder or device?)"])
     names = ", ".join(bundled_scenarios())
     raise ScenarioError(
         str(name_or_path), [f"no such file, and no bundled scenario of that name ({names})"]
@@ -189,7 +191,8 @@ def _decode(raw: bytes, source: str, limit: int, encoding: str = "utf-8") -> str
     if len(raw) > limit:
         raise ScenarioError(source, [f"file is {len(raw)} bytes; the limit is {limit}"])
     try:
-        return raw.decode(encoding)
+        # A byte-order mark, as some editors write, is not part of the text.
+        return raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as error:
         raise ScenarioError(source, [f"not UTF-8 text (byte {error.start})"]) from None
 
