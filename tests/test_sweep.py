@@ -356,3 +356,17 @@ def test_variations_may_be_written_as_on_the_command_line() -> None:
     text = "staff.follow_up.headcount=6:10:2"
     assert _as_points([text]) == _as_points([parse_variation(text)])
     assert _as_points([text]) == [{"staff.follow_up.headcount": v} for v in (6, 8, 10)]
+
+
+def test_atomic_files_get_the_umask_permissions(tmp_path: Path) -> None:
+    """Files written atomically are as readable as any new file (umask 022: 0644)."""
+    import os
+
+    from capacity.experiment.checkpoint import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.csv", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
