@@ -481,3 +481,16 @@ def test_meetings_missed_for_ever_and_rebooked_at_once_are_refused() -> None:
     }
     with pytest.raises(ScenarioError, match="rebook every meeting at once"):
         parse_scenario(data)
+
+
+def test_a_hire_who_leaves_on_the_same_day_never_works() -> None:
+    """A hire and a leaver on the same date: the newest (the hire) leaves at once, the
+    run finishes and the employed count is unchanged."""
+    data = _follow_up_office(5)
+    data["staffing_changes"] = [
+        {"date": "2010-03-11", "team": "a", "change": "hire"},
+        {"date": "2010-03-11", "team": "a", "change": "leave"},
+    ]
+    ts = run_replication(parse_scenario(data), 0).timeseries
+    assert (ts["caseworkers_employed"] == 3).all()
+    assert (ts["arrived_total"] == ts["users_in_office"] + ts["exited_total"]).all()

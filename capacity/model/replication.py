@@ -77,7 +77,11 @@ def build_office(
         day_team = teams_by_day[index]
         for t, team_state in enumerate(office.teams):
             team_state.duty_hours += np.where(day_team == t, calendar.day_hours, 0.0)
-        first_team = office.team_by_name[plan.effective_team(index, person.hire_day) or ""]
+        # Someone hired and gone on the same day is never employed: still give them a team.
+        first_team = office.team_by_name[
+            plan.effective_team(index, person.hire_day)
+            or plan.team_of(person.origin, person.hire_day)
+        ]
         cw = Caseworker(env, office, first_team, position, calendar, TASKS)
         cw.name = f"{person.origin}-{person.position + 1}"
         if person.hired:

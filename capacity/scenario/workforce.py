@@ -105,11 +105,13 @@ class WorkforcePlan:
     def effective_team(self, person: int, day: int) -> str | None:
         """Name of the effective team ``person`` works in on ``day`` (None: not employed)."""
         team = self.persons[person].team_on(day)
-        if team is None:
-            return None
-        if self.model_on(day) == "generalist" and team not in self.reception_only:
+        return None if team is None else self.team_of(team, day)
+
+    def team_of(self, configured: str, day: int) -> str:
+        """The effective team that configured team ``configured`` works in on ``day``."""
+        if self.model_on(day) == "generalist" and configured not in self.reception_only:
             return "generalist"
-        return team
+        return configured
 
     def team_order(self) -> list[str]:
         """Every effective team name that exists at some time, in first-seen order (the
