@@ -97,8 +97,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             },
             "close_follow_up_work_multiplier": draw(st.floats(min_value=0.0, max_value=10.0)),
             "max_period_days": draw(st.one_of(st.none(), st.floats(1.0, 400.0))),
+            "end_after_contact_share": draw(_share),
         },
     }
+    if case_type["follow_up"]["end_after_contact_share"] >= 0.2 and draw(st.booleans()):
+        # A return loop: the next contact as soon as the last is held.
+        case_type["follow_up"]["contact_interval_days"]["standard"] = 0.0
     entry = draw(st.sampled_from([None, *stages]))
     stream: dict[str, Any] = {
         "case_type": "x",
@@ -167,9 +171,14 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             "handoff_hours": draw(st.floats(min_value=0.0, max_value=8.0)),
             "priority": draw(st.permutations(list(TASKS))),
             "overdue_first": draw(st.booleans()),
-            "caseload_cap": draw(st.one_of(st.none(), st.integers(min_value=1, max_value=20))),
         },
     }
+    if draw(st.booleans()):
+        data["organisation"]["caseload_work"] = "team"
+    else:
+        data["organisation"]["caseload_cap"] = draw(
+            st.one_of(st.none(), st.integers(min_value=1, max_value=20))
+        )
     if draw(st.booleans()):
         data.update(draw(_changes_over_time(horizon, data["staff"])))
     if draw(st.booleans()):

@@ -183,6 +183,9 @@ def draw_purposes(
         samplers["contact_work"] = (f.contact_work_hours.sample_many, 16)
         samplers["renewal_work"] = (case_type.plan.renewal_work_hours.sample_many, 4)
         samplers["meldekort"] = (_uniform, 16)
+        if f.end_after_contact_share > 0:
+            # Only when used: a new purpose would change every later user's numbers.
+            samplers["contact_end"] = (_uniform, 16)
     if extra:
         samplers.update(extra)
     return samplers

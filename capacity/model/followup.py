@@ -21,6 +21,9 @@ Rules:
   flagged one is geometric, so only flagged cards become events (exactly the same
   distribution as checking every card). An extra contact must be held within
   ``extra_contact_deadline_days`` and does not move the regular schedule.
+* End after a contact. After each regular contact held, follow-up ends with
+  probability ``end_after_contact_share`` (exit 'completed'); with a contact interval
+  of 0 this is a queueing network's return loop to the follow-up station.
 * Exits. Competing exponential hazards (per year) for work, disability, sanction and
   other, simulated by thinning: candidates come at the largest possible total rate and
   are accepted with the ratio of the current rate to it, which is exact for rates that
@@ -291,6 +294,10 @@ class BenefitClock:
     def _contact_held(self, user: User, task: Task, regular: bool) -> None:
         self.office.clear_overdue(task)
         if regular and not (user.gone or user.exiting):
+            end_share = user.ct.follow_up.end_after_contact_share
+            if end_share > 0 and user.draws.take("contact_end") < end_share:
+                self._exit(user, "completed")
+                return
             interval = user.ct.follow_up.contact_interval_days[user.effort] * HOURS_PER_DAY
             self._schedule_contact(user, self.env.now + interval)
 

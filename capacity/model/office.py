@@ -2,8 +2,9 @@
 the measures read.
 
 Routing rule. A task for a user goes to the user's own caseworker when that person's
-team does the task kind; otherwise to the shared queue of the first team (in scenario
-order) that does it. A caseworker who takes a shared task (other than reception)
+team does the task kind (with ``organisation.caseload_work = "team"``: to the shared
+queue of that caseworker's team); otherwise to the shared queue of the first team (in
+scenario order) that does it. A caseworker who takes a shared task (other than reception)
 becomes the user's caseworker: the user joins their caseload. When a user's next task
 belongs to another team, the old caseworker lets go of the user (a hand-off, which adds
 ``organisation.handoff_hours`` to the task). A caseworker at the caseload cap takes no
@@ -125,6 +126,8 @@ class Office:
         self.handoff_hours = org.handoff_hours
         self.handover_hours = org.handover_hours_per_user
         self.cover = org.absence_cover == "colleagues"
+        self.team_work = org.caseload_work == "team"
+        """Tasks of users on a caseload go to the team's shared queue, not the owner's."""
         self.leaver_rule = org.leaver_caseload
         self.teams: list[TeamState] = []
         """Every team that exists at some time in the run (utilisation is kept per team)."""
@@ -223,7 +226,7 @@ class Office:
         return task
 
     def _to_personal(self, task: Task, cw: Caseworker) -> None:
-        if self.cover and self.absent_today(cw):
+        if self.team_work or (self.cover and self.absent_today(cw)):
             self._to_shared(task, cw.team)
             return
         cw.queues[task.task].append(task)
@@ -253,6 +256,20 @@ class Office:
         day = int(self.env.now // HOURS_PER_DAY)
         return day < len(absent) and bool(absent[day])
 
+    def destination(self, task: Task) -> tuple[TeamState, None] | tuple[None, Caseworker]:
+        """Where the routing rule sends a queued ``task`` now: ``(None, owner)`` for the
+        owner's personal queue if the owner is employed, their team does the kind, and
+        neither team caseloads nor absence cover send it to a shared queue; otherwise
+        ``(team, None)`` for a team's shared queue: the owner's team under
+        ``caseload_work = 'team'``, else the team in force for the kind."""
+        owner = task.user.owner
+        if owner is not None and owner.employed and task.kind in owner.team.task_kinds:
+            if self.team_work:
+                return owner.team, None
+            if not (self.cover and self.absent_today(owner)):
+                return None, owner
+        return self.route[task.kind], None
+
     def requeue(self, tasks: list[Task]) -> None:
         """Put queued tasks (taken out of other queues) where the routing rule sends them
         now: the owner's personal queue if the owner is employed and their team does the
@@ -262,17 +279,12 @@ class Office:
         for task in tasks:
             if task.state != QUEUED:
                 continue
-            owner = task.user.owner
-            if (
-                owner is not None
-                and owner.employed
-                and task.kind in owner.team.task_kinds
-                and not (self.cover and self.absent_today(owner))
-            ):
-                queue, team, cw = owner.queues[task.task], None, owner
+            team, cw = self.destination(task)
+            if cw is not None:
+                queue = cw.queues[task.task]
             else:
-                team = self.route[task.kind]
-                queue, cw = team.queues[task.task], None
+                assert team is not None
+                queue = team.queues[task.task]
             queue.append(task)
             touched[id(queue)] = (queue, team, cw)
         for queue, team, cw in touched.values():

@@ -25,7 +25,7 @@ from capacity.model.entities import CANCELLED, QUEUED, STARTED, Task, User
 
 if TYPE_CHECKING:
     from capacity.model.caseworker import Caseworker
-    from capacity.model.office import Office
+    from capacity.model.office import Office, TeamState
     from capacity.scenario.workforce import WorkforcePlan
 
 __all__ = ["CHANGE_OFFSET_HOURS", "StaffChanges"]
@@ -132,6 +132,15 @@ class StaffChanges:
             loose.append(task)
         return loose
 
+    def _shared_home(self, task: Task) -> TeamState | None:
+        """The team whose shared queue may keep ``task``: under team caseloads the one the
+        routing rule sends it to; otherwise the team in force for its kind (a task already
+        shared stays shared even if its user has since got a caseworker)."""
+        office = self.office
+        if office.team_work:
+            return office.destination(task)[0]
+        return office.route.get(task.kind)
+
     def _misplaced(self) -> list[Task]:
         """Take out of every queue the tasks the routing rule now sends elsewhere."""
         office = self.office
@@ -162,9 +171,9 @@ class StaffChanges:
                 if not queue:
                     continue
                 live = [t for t in queue if t.state != CANCELLED]
-                keep = [t for t in live if office.route.get(t.kind) is team]
+                keep = [t for t in live if self._shared_home(t) is team]
                 if len(keep) != len(queue):
-                    moved += [t for t in live if office.route.get(t.kind) is not team]
+                    moved += [t for t in live if self._shared_home(t) is not team]
                     queue.clear()
                     queue.extend(keep)
         return moved

@@ -515,8 +515,10 @@ class FollowUp(BaseModel):
     model_config = _STRICT
     contact_interval_days: dict[EffortGroup, float] = Field(
         default_factory=_default_intervals,
-        description="Days from one follow-up contact to the next, per effort group "
-        "(assumption; the study: 'at minimum meet them once a year').",
+        description="Days from one follow-up contact to the next, per effort group, "
+        "0..3650; 0: the next contact is released as soon as the last is held (a "
+        "queueing-network return loop, see end_after_contact_share). Assumption; the "
+        "study: 'at minimum meet them once a year'.",
     )
 
     @field_validator("contact_interval_days")
@@ -525,9 +527,9 @@ class FollowUp(BaseModel):
         missing = [g for g in EFFORT_GROUPS if g not in intervals]
         if missing:
             raise ValueError(f"needs an interval for every effort group (missing {missing})")
-        bad = {g: v for g, v in intervals.items() if not 0 < v <= 3650}
+        bad = {g: v for g, v in intervals.items() if not 0 <= v <= 3650}
         if bad:
-            raise ValueError(f"intervals must be in (0, 3650] days (given {bad})")
+            raise ValueError(f"intervals must be in [0, 3650] days (given {bad})")
         return intervals
 
     contact_work_hours: Distribution = Field(
@@ -560,6 +562,16 @@ class FollowUp(BaseModel):
     )
     exit_per_year: ExitHazards = Field(
         default_factory=ExitHazards, description="Exit hazards while in follow-up."
+    )
+    end_after_contact_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Probability, 0..1, that follow-up ends after a regular contact is "
+        "held (the goal of the plan reached and the case closed): the user leaves with "
+        "reason 'completed'. The number of regular contacts is then geometric with mean "
+        "1 / share, beside the exit hazards. Default 0: follow-up ends only by the exit "
+        "hazards and the maximum period (no figure in the study).",
     )
     close_follow_up_work_multiplier: float = Field(
         default=1.0,
@@ -614,6 +626,16 @@ class FollowUp(BaseModel):
     def _changes_in_order(cls, changes: list[BaseModel]) -> list[BaseModel]:
         _dates_in_order([c.from_date for c in changes], "the changes")  # type: ignore[attr-defined]
         return changes
+
+    @model_validator(mode="after")
+    def _loop_ends(self) -> FollowUp:
+        zero = [g for g, days in self.contact_interval_days.items() if days == 0]
+        if zero and self.end_after_contact_share <= 0:
+            raise ValueError(
+                f"contact_interval_days of 0 (for {zero}) needs end_after_contact_share "
+                "above 0: otherwise contacts repeat back to back for ever"
+            )
+        return self
 
 
 class Disability(BaseModel):
@@ -1080,6 +1102,16 @@ class Organisation(BaseModel):
         description="Caseworker hours to take over one user from a leaver or in a "
         "reorganisation (reading the case), added to the user's next task. Assumption.",
     )
+    caseload_work: Literal["personal", "team"] = Field(
+        default="personal",
+        description="Who does the tasks of a user on a caseload: 'personal' puts them in "
+        "the queue of the user's own caseworker (the usual arrangement, and the one the "
+        "study describes); 'team' puts them in the shared queue of that caseworker's team, "
+        "where the first free member takes them, first come first served (team-based "
+        "follow-up). Under 'team' the user keeps a named caseworker, who is counted in "
+        "the caseloads, and no hand-off time is charged within the team; caseload_cap "
+        "and absence_cover = 'colleagues' do not apply and may not be set with it.",
+    )
     absence_cover: Literal["wait", "colleagues"] = Field(
         default="wait",
         description="Work for an absent caseworker's users: 'wait' keeps it in their "
@@ -1093,6 +1125,23 @@ class Organisation(BaseModel):
         if sorted(order) != sorted(TASKS):
             raise ValueError(f"priority must list each of {list(TASKS)} once (given {order})")
         return order
+
+    @model_validator(mode="after")
+    def _team_caseloads_alone(self) -> Organisation:
+        if self.caseload_work == "team":
+            if self.caseload_cap is not None:
+                raise ValueError(
+                    "caseload_cap cannot be set with caseload_work = 'team' (a cap limits "
+                    "the users whose tasks come to one caseworker; under 'team' they all go "
+                    "to the team's shared queue): remove caseload_cap or use 'personal'"
+                )
+            if self.absence_cover == "colleagues":
+                raise ValueError(
+                    "absence_cover = 'colleagues' has no effect with caseload_work = 'team' "
+                    "(every task is already in the team's shared queue): use 'wait' or "
+                    "'personal'"
+                )
+        return self
 
 
 # ---------------------------------------------------------------------- scenario
