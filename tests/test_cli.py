@@ -89,6 +89,56 @@ def test_bad_option_exits_2_and_writes_nothing(
     assert not out.exists()
 
 
+def test_option_errors_name_the_option_not_a_scenario(
+    write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    result = invoke("run", write_scenario(), "--out", tmp_path, "--replications", "many")
+    assert result.exit_code == 2
+    assert "invalid option --replications" in result.output
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses non-UTF-8 file names")
+def test_non_utf8_names_are_refused_before_simulating(
+    write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario file or --out folder whose name is not UTF-8 (the results record both
+    as text): exit 2 before any replication runs, nothing written."""
+    ran: list[int] = []
+    monkeypatch.setattr(common, "run_experiment", lambda *a, **k: ran.append(1))
+    # How Python names a file whose bytes are not UTF-8.
+    odd = tmp_path / b"odd\xff.toml".decode("utf-8", "surrogateescape")
+    odd.write_bytes(write_scenario().read_bytes())
+    result = invoke("run", odd, "--out", tmp_path / "results")
+    assert result.exit_code == 2, result.output
+    assert "not valid UTF-8 text" in result.output
+    odd_out = tmp_path / b"r\xfe".decode("utf-8", "surrogateescape")
+    result = invoke("run", write_scenario(), "--out", odd_out)
+    assert result.exit_code == 2, result.output
+    assert "not valid UTF-8 text" in result.output
+    assert ran == []
+    assert not odd_out.exists()
+    assert not (tmp_path / "results").exists()
+
+
+def test_auto_only_options_without_auto_are_reported(
+    write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    result = invoke(
+        "run",
+        write_scenario(),
+        "--out",
+        tmp_path,
+        "--max-replications",
+        "5",
+        "--precision-figure",
+        "aap_with_valid_plan_share",
+    )
+    assert result.exit_code == 0, result.output
+    assert "--max-replications, --precision-figure only apply with --replications auto" in (
+        result.output
+    )
+
+
 def test_missing_scenario_exits_2(tmp_path: Path) -> None:
     """A scenario that is neither a file nor a bundled name: exit 2, says so."""
     result = invoke("run", tmp_path / "nowhere.toml", "--out", tmp_path / "results")

@@ -3,6 +3,7 @@ they draw, checked against the folders' CSV files."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -234,6 +235,34 @@ def test_bad_plot_options(run_folder: Path, args: list[str], message: str) -> No
     done = invoke("plot", run_folder, *args)
     assert done.exit_code == 2
     assert message in done.output
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["a,b\n1,x\n", "name,mean\nwait_reception_days_mean,many\n"],
+    ids=["other columns", "not numbers"],
+)
+def test_tables_not_written_by_capacity_exit_2(
+    run_folder: Path, tmp_path: Path, summary: str
+) -> None:
+    """A results folder whose summary.csv was replaced: exit 2 with a message, no
+    traceback and no figure written."""
+    folder = tmp_path / "edited"
+    shutil.copytree(run_folder, folder)
+    shutil.rmtree(folder / "plots", ignore_errors=True)
+    (folder / "summary.csv").write_text(summary)
+    done = invoke("plot", folder)
+    assert done.exit_code == 2, done.output
+    assert "not as capacity writes them" in done.output
+    assert not (folder / "plots").exists()
+
+
+def test_out_below_a_file_exits_2(run_folder: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = invoke("plot", run_folder, "--out", blocker / "figures")
+    assert done.exit_code == 2, done.output
+    assert "give a folder you can write to" in done.output
 
 
 def test_not_a_results_folder(tmp_path: Path, write_scenario: Callable[..., Path]) -> None:

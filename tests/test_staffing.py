@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers import ANALYTIC
 from typer.testing import CliRunner
 
+from capacity.experiment import staffing as staffing_module
 from capacity.experiment.erlang import erlang_c_staffing
 from capacity.experiment.staffing import Target, least_staffing, parse_target
 from capacity.interfaces import cli
@@ -84,6 +86,34 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
         result = runner.invoke(cli.app, ["staff", "mmc_check", *args, "--out", str(tmp_path)])
         assert result.exit_code == 2, result.output
         assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("waited_reception_share>=1.5", "a share lies between 0 and 1"),
+        ("waited_reception_share<=-0.1", "a share lies between 0 and 1"),
+        ("wait_reception_days_mean<=-1", "never negative"),
+    ],
+)
+def test_targets_that_can_never_be_met_are_refused(target: str, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        least_staffing(
+            load_scenario("mmc_check"), [parse_target(target)], "staff.servers.headcount", [4, 9]
+        )
+
+
+def test_erlang_load_of_a_saturated_team_is_flagged() -> None:
+    """At utilisation 0.99 the team did less than the work offered: the comparison says
+    the need is understated; at 0.8 it does not."""
+    scenario = load_scenario("mmc_check")
+    for utilisation, saturated in ((0.99, True), (0.8, False)):
+        summary = pd.DataFrame({"name": ["utilisation_servers"], "mean": [utilisation]})
+        check = staffing_module._erlang(scenario, "staff.servers.headcount", 5, summary, 0.2)
+        assert check is not None
+        assert check.load == pytest.approx(5 * utilisation)
+        assert check.saturated is saturated
+        assert ("understate" in check.reason or "too low" in check.reason) is saturated
 
 
 def test_erlang_comparison_uses_the_targets_own_p_wait_and_one_replication_is_refused() -> None:

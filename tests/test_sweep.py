@@ -3,6 +3,7 @@ resume, the points file, and the ``capacity sweep`` command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import re
@@ -183,6 +184,28 @@ def test_points_file_gives_the_grid_points(tmp_path: Path) -> None:
     rows = "\n".join(f"{h},{m}" for h, m in GRID)
     path.write_text(f"{','.join(PATHS)}\n{rows}\n\n", encoding="utf-8")
     assert load_points(path) == [dict(zip(PATHS, point, strict=True)) for point in GRID]
+
+
+def test_points_file_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    """The Norwegian spreadsheet dialect: semicolons between cells, decimal commas."""
+    path = tmp_path / "points.csv"
+    path.write_text(
+        "\ufeffstaff.follow.headcount;organisation.task_switching_penalty;run.start_date\n"
+        "9;0,25;2011-03-01\n12;-1,5;2011-04-01\n",
+        encoding="utf-8",
+    )
+    assert load_points(path) == [
+        {
+            "staff.follow.headcount": 9,
+            "organisation.task_switching_penalty": 0.25,
+            "run.start_date": dt.date(2011, 3, 1),
+        },
+        {
+            "staff.follow.headcount": 12,
+            "organisation.task_switching_penalty": -1.5,
+            "run.start_date": dt.date(2011, 4, 1),
+        },
+    ]
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,10 @@ class ErlangCheck:
 
     ``load`` is in people's worth of work (utilisation x headcount at ``measured_at``);
     ``stable_minimum`` the fewest people with utilisation below 1; ``servers`` the
-    fewest with P(wait) <= ``max_p_wait`` in an M/M/c queue.
+    fewest with P(wait) <= ``max_p_wait`` in an M/M/c queue. ``saturated`` is True when
+    the team was busy nearly all its working time at ``measured_at`` (utilisation at
+    least :data:`SATURATED_UTILISATION`): it then did less work than was offered, so
+    the load, and both numbers, understate the need.
     """
 
     team: str
@@ -93,6 +96,12 @@ class ErlangCheck:
     max_p_wait: float
     servers: int
     reason: str
+    saturated: bool = False
+
+
+SATURATED_UTILISATION = 0.97
+"""Utilisation at or above which a team counts as saturated: its queue grew through the
+run, so the work it did is less than the work offered."""
 
 
 @dataclass
@@ -138,12 +147,18 @@ class StaffingAnswer:
 def _check_inputs(
     scenario: Scenario, targets: Sequence[Target], path: str, values: Sequence[int]
 ) -> None:
-    names = {spec.name for spec in figure_catalogue(scenario)}
+    units = {spec.name: spec.unit for spec in figure_catalogue(scenario)}
     problems = [
         f"{t}: unknown key figure '{t.figure}' (see the README's list)"
         for t in targets
-        if t.figure not in names
+        if t.figure not in units
     ]
+    for t in targets:
+        unit = units.get(t.figure)
+        if unit == "share" and ((t.op == ">=" and t.value > 1) or (t.op == "<=" and t.value < 0)):
+            problems.append(f"{t}: a share lies between 0 and 1, so this can never be met")
+        elif unit is not None and t.op == "<=" and t.value < 0:
+            problems.append(f"{t}: the figure is never negative, so this can never be met")
     if not targets:
         problems.append("give at least one --target")
     if not values or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
@@ -166,7 +181,21 @@ def _erlang(
     name = f"utilisation_{team}"
     if name not in rows.index or math.isnan(rows.loc[name, "mean"]):
         return None
-    load = float(rows.loc[name, "mean"]) * level
+    utilisation = float(rows.loc[name, "mean"])
+    load = utilisation * level
+    saturated = utilisation >= SATURATED_UTILISATION
+    reason = (
+        "Erlang C assumes one shared queue served around the clock by interchangeable "
+        "people with exponential work; the office has closed hours, absence, personal "
+        "caseloads, priorities and uneven inflow, and its targets are about plans and "
+        "delays rather than P(wait), so it needs at least this many and usually more."
+    )
+    if saturated:
+        reason = (
+            f"The team was busy {utilisation:.0%} of its working time at {level}, so it did "
+            "less work than was offered and this load is too low: the true need is higher "
+            "than both numbers. Widen the range upwards to measure the load. " + reason
+        )
     return ErlangCheck(
         team=team,
         measured_at=level,
@@ -174,12 +203,8 @@ def _erlang(
         stable_minimum=math.floor(load) + 1,
         max_p_wait=max_p_wait,
         servers=erlang_c_staffing(load, max_p_wait),
-        reason=(
-            "Erlang C assumes one shared queue served around the clock by interchangeable "
-            "people with exponential work; the office has closed hours, absence, personal "
-            "caseloads, priorities and uneven inflow, and its targets are about plans and "
-            "delays rather than P(wait), so it needs at least this many and usually more."
-        ),
+        reason=reason,
+        saturated=saturated,
     )
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -174,13 +175,24 @@ def point_label(point: Mapping[str, Any]) -> str:
     return ", ".join(f"{path}={value}" for path, value in point.items())
 
 
+def _decimal_point(cell: str) -> str:
+    """A number written with a decimal comma (``-0,5``) with a point instead; any other
+    cell as it is."""
+    text = cell.strip()
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        return text.replace(",", ".")
+    return cell
+
+
 def load_points(path: Path) -> Points:
     """Read sweep points from a CSV file.
 
     The header names the dotted paths (one column each); every further row is a point,
     each cell written as in TOML (``9``, ``0.5``, ``generalist``, ``true``,
     ``2011-03-01``; see :func:`capacity.scenario.parse_value`). UTF-8, with or without
-    a byte-order mark; blank lines are skipped.
+    a byte-order mark; blank lines are skipped. Either CSV dialect of the results
+    (``--csv-locale``): commas, or semicolons with decimal commas (``0,5``) as Norwegian
+    spreadsheets save it, told apart by the header (dotted paths hold neither sign).
 
     Raises:
         ScenarioError: the file cannot be read, is too large, has no header or no
@@ -190,8 +202,17 @@ def load_points(path: Path) -> Points:
     source = f"--points {path}"
     # utf-8-sig: spreadsheets often save CSV with a byte-order mark.
     text = read_text_file(Path(path), source, MAX_POINTS_FILE_BYTES, "utf-8-sig")
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    nb = ";" in first and "," not in first
     try:
-        rows = [row for row in csv.reader(text.splitlines()) if any(c.strip() for c in row)]
+        rows = [
+            row
+            for row in csv.reader(lines, delimiter=";" if nb else ",")
+            if any(c.strip() for c in row)
+        ]
+        if nb:
+            rows = [[_decimal_point(cell) for cell in row] for row in rows]
     except csv.Error as error:
         raise ScenarioError(source, [f"not valid CSV: {error}"]) from None
     if not rows:

@@ -140,7 +140,10 @@ def app(
     try:
         import streamlit  # noqa: F401
     except ImportError:
-        fail("the web page needs Streamlit: pip install 'capacity[app]'")
+        fail(
+            "the web page needs Streamlit: pip install 'capacity[app]' (from a copy of the "
+            "source: pip install -e '.[app]')"
+        )
     if scenario is not None:
         try:
             load_scenario(scenario)

@@ -189,6 +189,18 @@ def run(
     if problem:
         fail(f"--out {out}: {problem}; give a folder you can write to")
     check_scheduler(scheduler)
+    if not auto_replications:
+        ignored = [
+            option
+            for option, given in (
+                ("--precision", precision != 0.05),
+                ("--max-replications", max_replications != 200),
+                ("--precision-figure", bool(precision_figure)),
+            )
+            if given
+        ]
+        if ignored:
+            warn(f"{', '.join(ignored)} only apply with --replications auto; ignored")
     announced = routing_warnings(chosen)
     for message in announced:
         warn(message)
@@ -235,11 +247,14 @@ def run(
     except OSError as error:
         fail(f"could not save the results in {out}: {error}", EXIT_WRITE_FAILED)
 
-    Console().print(figures_table(result, chosen))
-    _describe_method(result.method)
-    for message in result.warnings:
-        if message not in announced:
-            warn(message)
+    try:
+        Console().print(figures_table(result, chosen))
+        _describe_method(result.method)
+        for message in result.warnings:
+            if message not in announced:
+                warn(message)
+    except KeyboardInterrupt:
+        fail(f"interrupted; the results were saved in: {folder}", EXIT_INTERRUPTED)
     typer.echo(f"Results saved in: {folder}")
 
 
@@ -339,8 +354,16 @@ app.command("validate")(validate_cmd.validate)
 
 
 def main() -> None:
-    """Entry point of the ``capacity`` console script."""
-    app()
+    """Entry point of the ``capacity`` console script. Running out of memory ends with a
+    message and exit code 1 instead of a traceback (nothing half-written stays)."""
+    try:
+        app()
+    except MemoryError:
+        fail(
+            "out of memory: the office is too large for this computer's memory; use fewer "
+            "users, a shorter --horizon-days or fewer --workers",
+            EXIT_WRITE_FAILED,
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from rich.table import Table
 from capacity.experiment import ExperimentResult, run_experiment
 from capacity.experiment.executor import ProgressCallback
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
+from capacity.scenario.loading import is_text
 
 T = TypeVar("T")
 
@@ -140,6 +141,8 @@ def load_with_overrides(name_or_path: str, overrides: dict[str, int | None]) -> 
 def unwritable(out: Path) -> str | None:
     """Why results could not be saved under ``out``, or None. Checked before simulating
     so that a long run is not lost; creates nothing that stays."""
+    if not is_text(str(out.absolute())):
+        return "the folder name is not valid UTF-8 text (the results record it)"
     ancestor = out.absolute()
     while not ancestor.exists():
         ancestor = ancestor.parent

@@ -81,6 +81,7 @@ def _manifest(answer: StaffingAnswer, scenario: Scenario, replications: int) -> 
             "stable_minimum": e.stable_minimum,
             "max_p_wait": e.max_p_wait,
             "servers": e.servers,
+            "saturated": e.saturated,
         },
         "seed": scenario.run.seed,
         "random_streams": RANDOM_STREAMS,

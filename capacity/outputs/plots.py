@@ -651,15 +651,25 @@ def plot_folder(
     """
     kind = folder_kind(folder)
     targets = dict(targets or {})
-    if kind == "run":
-        if targets or figures:
-            raise PlotError(
-                "--target and --figure apply to a sweep or least-staffing folder; a run "
-                "folder's figures are fixed"
-            )
-        charts = _run_charts(folder)
-    else:
-        charts = _varied_charts(folder, kind, targets, figures)
+    if kind == "run" and (targets or figures):
+        raise PlotError(
+            "--target and --figure apply to a sweep or least-staffing folder; a run "
+            "folder's figures are fixed"
+        )
+    try:
+        if kind == "run":
+            charts = _run_charts(folder)
+        else:
+            charts = _varied_charts(folder, kind, targets, figures)
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        if isinstance(error, PlotError):
+            raise
+        # Tables that parse as CSV yet lack the columns or numbers the program writes:
+        # edited by hand, truncated, or not from this program.
+        raise PlotError(
+            f"{folder}: its tables are not as capacity writes them "
+            f"({type(error).__name__}: {error}); run the command again to remake them"
+        ) from None
     target_dir = folder / PLOTS_FOLDER if out is None else out
     target_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -36,13 +36,16 @@ MAX_SCENARIO_BYTES = 1_000_000
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used. ``problems`` lists each one as 'path: message'."""
+    """A scenario that cannot be used. ``problems`` lists each one as 'path: message'.
+    A ``source`` starting with ``--`` names a command-line option (the message then says
+    'invalid option')."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"invalid scenario {source}:\n{lines}")
+        what = "option" if source.startswith("--") else "scenario"
+        super().__init__(f"invalid {what} {source}:\n{lines}")
 
 
 def _short(value: Any) -> str:
@@ -100,12 +103,27 @@ def parse_scenario(data: dict[str, Any], source: str = "<data>") -> Scenario:
         raise ScenarioError(source, _format_errors(error)) from None
 
 
+def is_text(name: str) -> bool:
+    """Whether ``name`` (a path as Python decoded it from the system) is valid UTF-8
+    text: a name with undecodable bytes holds surrogates that no UTF-8 file can store."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """A file path as given, or the bundled scenario of that name (with or without .toml).
 
-    Raises :class:`ScenarioError` when neither exists.
+    Raises :class:`ScenarioError` when neither exists, or when the name is not valid
+    UTF-8 text (the results record where the scenario came from, as text).
     """
     path = Path(name_or_path)
+    if not is_text(str(path)):
+        raise ScenarioError(
+            ascii(str(name_or_path)), ["the file name is not valid UTF-8 text; rename the file"]
+        )
     if path.is_file():
         return path
     bundled = BUNDLED_DIR / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
