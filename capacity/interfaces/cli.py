@@ -31,12 +31,13 @@ from capacity.interfaces.common import (
     EXIT_WRITE_FAILED,
     SchedulerOption,
     WorkersOption,
+    check_out_folder,
     check_scheduler,
     fail,
     figures_table,
     load_with_overrides,
     run_with_progress,
-    unwritable,
+    save_or_fail,
     warn,
     with_progress,
 )
@@ -183,11 +184,7 @@ def run(
         check_table_options(output_format, csv_locale, most, chosen.run.horizon_days)
     except ScenarioError as error:
         fail(str(error))
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder for the results")
-    problem = unwritable(out)
-    if problem:
-        fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_out_folder(out)
     check_scheduler(scheduler)
     if not auto_replications:
         ignored = [
@@ -232,20 +229,18 @@ def run(
     except OSError as error:
         # Only the cluster connection does network I/O during the run.
         fail(f"cannot use the scheduler {scheduler}: {error}")
-    try:
-        command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
-        folder = write_results(
+    command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    folder = save_or_fail(
+        lambda: write_results(
             result,
             chosen,
             out,
             command=command,
             csv_locale=csv_locale,
             xlsx=output_format == "xlsx",
-        )
-    except KeyboardInterrupt:
-        fail("interrupted; no results were saved", EXIT_INTERRUPTED)
-    except OSError as error:
-        fail(f"could not save the results in {out}: {error}", EXIT_WRITE_FAILED)
+        ),
+        out,
+    )
 
     try:
         Console().print(figures_table(result, chosen))

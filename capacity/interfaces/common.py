@@ -33,12 +33,14 @@ __all__ = [
     "EXIT_WRITE_FAILED",
     "SchedulerOption",
     "WorkersOption",
+    "check_out_folder",
     "check_scheduler",
     "fail",
     "figures_table",
     "load_with_overrides",
     "number",
     "run_with_progress",
+    "save_or_fail",
     "unwritable",
     "warn",
     "with_progress",
@@ -136,6 +138,28 @@ def load_with_overrides(name_or_path: str, overrides: dict[str, int | None]) -> 
             f"{name_or_path} (with command-line options)",
             [_name_option(p) for p in error.problems],
         ) from None
+
+
+def check_out_folder(out: Path, probe: Path | None = None, what: str = "the results") -> None:
+    """Exit 2 unless results can be saved under ``out``: it must not be a file, and a
+    folder must be creatable at ``probe`` (default ``out``; the subfolder a command
+    writes into). Called before simulating so that a long run is not lost."""
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder for {what}")
+    problem = unwritable(probe if probe is not None else out)
+    if problem:
+        fail(f"--out {out}: {problem}; give a folder you can write to")
+
+
+def save_or_fail(write: Callable[[], T], out: Path, what: str = "the results") -> T:
+    """Call ``write()`` (which saves atomically) and return its value; on Ctrl-C exit
+    130, and on a write error exit 1, each saying that nothing was saved."""
+    try:
+        return write()
+    except KeyboardInterrupt:
+        fail(f"interrupted; {what} were not saved", EXIT_INTERRUPTED)
+    except OSError as error:
+        fail(f"could not save {what} in {out}: {error}", EXIT_WRITE_FAILED)
 
 
 def unwritable(out: Path) -> str | None:

@@ -20,14 +20,14 @@ from capacity.experiment.compare import compare as compare_scenarios
 from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
-    EXIT_WRITE_FAILED,
     SchedulerOption,
     WorkersOption,
+    check_out_folder,
     check_scheduler,
     fail,
     load_with_overrides,
     number,
-    unwritable,
+    save_or_fail,
     warn,
     with_progress,
 )
@@ -216,11 +216,7 @@ def compare(
         )
     except ScenarioError as error:
         fail(str(error))
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder for the results")
-    problem = unwritable(out / COMPARISON_FOLDER)
-    if problem:
-        fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_out_folder(out, out / COMPARISON_FOLDER)
     check_scheduler(scheduler)
     announced = []
     for label, scenario in zip(labels, prepared, strict=True):
@@ -238,12 +234,7 @@ def compare(
     except OSError as error:
         # Only the cluster connection does network I/O during the run.
         fail(f"cannot use the scheduler {scheduler}: {error}")
-    try:
-        folder = write_comparison(result, out)
-    except KeyboardInterrupt:
-        fail("interrupted; no results were saved", EXIT_INTERRUPTED)
-    except OSError as error:
-        fail(f"could not save the results in {out}: {error}", EXIT_WRITE_FAILED)
+    folder = save_or_fail(lambda: write_comparison(result, out), out)
 
     console = Console()
     for table in _tables(result):

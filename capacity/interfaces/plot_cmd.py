@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from capacity.experiment.staffing import parse_target
-from capacity.interfaces.common import EXIT_WRITE_FAILED, fail, unwritable
+from capacity.interfaces.common import EXIT_WRITE_FAILED, check_out_folder, fail
 from capacity.outputs.plots import PLOTS_FOLDER, PlotError, plot_folder
 from capacity.scenario import ScenarioError
 
@@ -69,12 +69,8 @@ def plot(
             )
     except ScenarioError as error:
         fail(str(error))
-    if out is not None and out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder for the figures")
-    target_dir = out if out is not None else results_dir / PLOTS_FOLDER
-    problem = unwritable(target_dir)
-    if problem and results_dir.is_dir():
-        fail(f"--out {target_dir}: {problem}; give a folder you can write to")
+    if results_dir.is_dir():
+        check_out_folder(out if out is not None else results_dir / PLOTS_FOLDER, what="the figures")
     try:
         written = plot_folder(results_dir, out=out, targets=lines, figures=figure or [])
     except PlotError as error:

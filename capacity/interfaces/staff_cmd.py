@@ -19,14 +19,14 @@ from capacity.experiment.staffing import (
 from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
-    EXIT_WRITE_FAILED,
     SchedulerOption,
     WorkersOption,
+    check_out_folder,
     check_scheduler,
     fail,
     load_with_overrides,
     number,
-    unwritable,
+    save_or_fail,
 )
 from capacity.outputs import RANDOM_STREAMS, package_versions, write_folder
 from capacity.outputs.writer import command_line, default_run_id
@@ -142,9 +142,7 @@ def staff(
         path, levels = parse_levels(vary)
     except ScenarioError as error:
         fail(str(error))
-    problem = unwritable(out)
-    if problem:
-        fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_out_folder(out)
     check_scheduler(scheduler)
 
     started = dt.datetime.now(dt.UTC)
@@ -168,13 +166,13 @@ def staff(
         fail(f"cannot use the scheduler {scheduler}: {error}")
 
     _report(answer, chosen)
-    try:
-        folder = write_folder(
+    folder = save_or_fail(
+        lambda: write_folder(
             {"staffing.csv": answer.table()},
             Path(out) / chosen.run.name,
             "staffing-" + default_run_id(started),
             manifest=lambda _id: _manifest(answer, chosen, chosen.run.replications),
-        )
-    except OSError as error:
-        fail(f"could not save the results in {out}: {error}", EXIT_WRITE_FAILED)
+        ),
+        out,
+    )
     typer.echo(f"Results saved in: {folder}")

@@ -27,11 +27,11 @@ from capacity.interfaces.common import (
     EXIT_WRITE_FAILED,
     SchedulerOption,
     WorkersOption,
+    check_out_folder,
     check_scheduler,
     fail,
     load_with_overrides,
     number,
-    unwritable,
     warn,
     with_progress,
 )
@@ -177,11 +177,7 @@ def sweep(
     except ScenarioError as error:
         fail(str(error))
     check_scheduler(scheduler)
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder for the results")
-    problem = unwritable(out)
-    if problem:
-        fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_out_folder(out)
 
     key = sweep_key(chosen, chosen_points)
     folder = out / chosen.run.name / f"sweep-{key}"

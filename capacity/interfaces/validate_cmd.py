@@ -18,12 +18,12 @@ from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_CHECKS_FAILED,
     EXIT_INTERRUPTED,
-    EXIT_WRITE_FAILED,
     SchedulerOption,
     WorkersOption,
+    check_out_folder,
     check_scheduler,
     fail,
-    unwritable,
+    save_or_fail,
     with_progress,
 )
 from capacity.scenario import ScenarioError
@@ -95,11 +95,7 @@ def validate(
     tolerance and pass or fail. Exits with code 3 when a check fails, so continuous
     integration can run it.
     """
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder for the report")
-    problem = unwritable(out / VALIDATION_FOLDER)
-    if problem:
-        fail(f"--out {out}: {problem}; give a folder you can write to")
+    check_out_folder(out, out / VALIDATION_FOLDER, "the report")
     check_scheduler(scheduler)
     try:
         report = with_progress(
@@ -116,12 +112,7 @@ def validate(
     except OSError as error:
         # Only the cluster connection does network I/O during the run.
         fail(f"cannot use the scheduler {scheduler}: {error}")
-    try:
-        folder = write_validation(report, out)
-    except KeyboardInterrupt:
-        fail("interrupted; no report was saved", EXIT_INTERRUPTED)
-    except OSError as error:
-        fail(f"could not save the report in {out}: {error}", EXIT_WRITE_FAILED)
+    folder = save_or_fail(lambda: write_validation(report, out), out, "the report")
 
     console = Console()
     console.print(_sections(report))
