@@ -84,8 +84,9 @@ def page_office(page_file: Path) -> Scenario:
 
 
 def test_controls_follow_the_schema() -> None:
-    """office_2011 offers its five teams' headcounts, the organisation model and cap,
-    four arrival rates and the conversion group, with the schema's ranges."""
+    """office_2011 offers its five teams' headcounts, the organisation model, cap and
+    caseload work, four arrival rates and the conversion group, with the schema's
+    ranges."""
     scenario = load_scenario("office_2011")
     controls = {c.path: c for c in app_logic.controls_for(scenario)}
     assert [p for p in controls if p.startswith("staff.")] == [
@@ -96,6 +97,10 @@ def test_controls_follow_the_schema() -> None:
     assert controls["organisation.model"].options == ("generalist", "specialised", "split_aap")
     assert controls["organisation.caseload_cap"].value == 0  # no cap
     assert controls["organisation.caseload_cap"].high == 100_000
+    work = controls["organisation.caseload_work"]
+    assert (work.options, work.value) == (("personal", "team"), "personal")
+    for option in work.options:  # every choice has its text in both languages
+        assert f"caseload_work_{option}" in app_labels.TEXT
     rate = controls["streams.aap_claimant.rate_per_week"]
     assert (rate.low, rate.high, rate.value) == (0, 1e5, 12.0)
     conversion = controls["initial_state.0.users"]

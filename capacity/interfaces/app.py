@@ -45,7 +45,7 @@ def _widget(control: logic.Control, scenario_id: str, say: Say, language: str) -
             label,
             control.options,
             index=control.options.index(st.session_state.get(key, control.value)),
-            format_func=lambda option: say(f"model_{option}"),
+            format_func=lambda option: say(f"{control.label}_{option}"),
             key=f"{key}|{language}",
         )
         st.session_state[key] = chosen

@@ -111,6 +111,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "Flest brukere én veileder kan ha; tillatt {low} til {high}, eller 0 for uten tak. "
         "En bruker som trenger en veileder, venter mens alle er ved taket.",
     ),
+    "caseload_work": (
+        "Who does the tasks of a caseworker's users",
+        "Hvem gjør oppgavene til veilederens brukere",
+    ),
+    "caseload_work_personal": (
+        "personal caseloads: each caseworker does the tasks of their own users",
+        "egen portefølje: hver veileder gjør oppgavene for sine egne brukere",
+    ),
+    "caseload_work_team": (
+        "team caseloads: the first free colleague in the team does the next task (no caseload cap)",
+        "teamportefølje: første ledige kollega i teamet gjør neste oppgave (uten tak på "
+        "porteføljen)",
+    ),
     "section_inflow": ("Inflow", "Tilstrømming"),
     "rate": ("{stream} (users per week)", "{stream} (brukere per uke)"),
     "rate_help": (

@@ -160,7 +160,8 @@ def _number(value: float) -> str:
 
 def controls_for(scenario: Scenario) -> list[Control]:
     """The controls the page offers for ``scenario``, in page order: the headcount of each
-    team, the organisation model and caseload cap, the arrival rate of each stream, the
+    team, the organisation model, caseload cap and who does the caseload's tasks
+    (personal or team), the arrival rate of each stream, the
     users of each initial group and of each stream's batches. Ranges come from the
     scenario schema, so the page allows what a scenario file allows."""
     controls: list[Control] = []
@@ -211,6 +212,21 @@ def controls_for(scenario: Scenario) -> list[Control]:
             high,
             scenario.organisation.caseload_cap or 0,
             {"low": _number(low), "high": _number(high)},
+        )
+    )
+    work_options = Organisation.model_fields["caseload_work"].annotation.__args__  # type: ignore[union-attr]
+    controls.append(
+        Control(
+            "organisation.caseload_work",
+            "org",
+            "choice",
+            "caseload_work",
+            "caseload_work",
+            0,
+            0,
+            scenario.organisation.caseload_work,
+            {},
+            tuple(work_options),
         )
     )
     low, high = _bounds(Stream, "rate_per_week")
