@@ -1,6 +1,7 @@
 """The benchmark networks in Ciw, a library built for queueing networks.
 
-One Ciw node per station, Markov routing from a transition matrix, exponential
+One Ciw node per station, Markov routing from the network's routing matrix (the return
+loop is a diagonal entry: the user rejoins the same node's queue), exponential
 distributions. The timed work is building the network, simulating, reading the records
 and the mean wait per station over the observation window. Ciw is an optional
 dependency (the ``bench`` extra).
@@ -8,29 +9,10 @@ dependency (the ``bench`` extra).
 
 from __future__ import annotations
 
-import itertools
-
 from benchmarks.networks import Network, horizon_days
 from benchmarks.outcome import EngineRun, Stopwatch, Timing, window_means
 
 __all__ = ["run_ciw"]
-
-
-def _routing(network: Network) -> list[list[float]]:
-    names = [s.name for s in network.stations]
-    size = len(names)
-    matrix = [[0.0] * size for _ in range(size)]
-    main = [s.name for s in network.stations if s.visit_share == 1.0]
-    for a, b in itertools.pairwise(main):
-        matrix[names.index(a)][names.index(b)] = 1.0
-    if network.branch_after is not None and network.branch_to is not None:
-        row = matrix[names.index(network.branch_after)]
-        for station in network.stations:
-            if station.visit_share < 1.0:
-                to_branch = station.name == network.branch_to
-                share = network.branch_share if to_branch else 1.0 - network.branch_share
-                row[names.index(station.name)] = share
-    return matrix
 
 
 def run_ciw(network: Network, users: int, seed: int) -> tuple[Timing, EngineRun]:
@@ -51,7 +33,7 @@ def run_ciw(network: Network, users: int, seed: int) -> tuple[Timing, EngineRun]
             ciw.dists.Exponential(rate=1.0 / s.mean_service_hours) for s in network.stations
         ],
         number_of_servers=[s.servers for s in network.stations],
-        routing=_routing(network),
+        routing=network.routing(),
     )
     ciw.seed(seed)
     simulation = ciw.Simulation(model)

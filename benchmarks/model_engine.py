@@ -3,8 +3,11 @@
 No special code path: the M/M/c queue is the bundled ``mmc_check`` scenario and the
 four-station network is ``benchmarks/four_stage.toml``, both changed only through
 :func:`capacity.scenario.with_changes` to the sizes in :mod:`benchmarks.networks`. The
-timed call is :func:`capacity.model.run_replication`, exactly as the experiment runner
-calls it (it measures the key figures and the daily time series too).
+follow-up return loop is the model's own: follow-up that ends after a contact with
+probability ``end_after_contact_share`` and a contact interval of 0, with the follow-up
+team's members pooled by ``organisation.caseload_work = "team"``. The timed call is
+:func:`capacity.model.run_replication`, exactly as the experiment runner calls it (it
+measures the key figures and the daily time series too).
 """
 
 from __future__ import annotations
@@ -25,9 +28,22 @@ __all__ = ["model_scenario", "run_model", "timed_replication"]
 
 FOUR_STAGE = Path(__file__).with_name("four_stage.toml")
 
+FOUR_STAGE_PATHS = {
+    "reception": "case_types.net.reception.work_hours",
+    "assessment": "case_types.net.assessment.work_hours_per_meeting",
+    "plan": "case_types.net.plan.work_hours",
+    "follow_up": "case_types.net.follow_up.contact_work_hours",
+}
+"""Station name -> the scenario path of its service time, in pathway order."""
+
 
 def model_scenario(network: Network, users: int, seed: int) -> Scenario:
-    """The model's scenario for ``network`` sized for about ``users`` arrivals."""
+    """The model's scenario for ``network`` sized for about ``users`` arrivals.
+
+    Raises ValueError for a network the scenarios cannot express: other than ``mmc``,
+    it must have the stations reception, assessment, plan and follow_up in that order,
+    with a return loop (if any) at follow_up only.
+    """
     days, warm = horizon_days(network, users)
     changes: dict[str, Any] = {
         "run.horizon_days": days,
@@ -45,16 +61,27 @@ def model_scenario(network: Network, users: int, seed: int) -> Scenario:
         }
         return with_changes(base, changes)
     base = load_scenario(FOUR_STAGE)
-    paths = {
-        "reception": "case_types.net.reception.work_hours",
-        "assessment": "case_types.net.assessment.work_hours_per_meeting",
-        "plan": "case_types.net.plan.work_hours",
-        "disability": "case_types.net.disability.work_hours",
-    }
+    if [s.name for s in network.stations] != list(FOUR_STAGE_PATHS):
+        raise ValueError(
+            f"network {network.name!r}: the model's four-station scenario has the stations "
+            f"{list(FOUR_STAGE_PATHS)} in that order (given {[s.name for s in network.stations]})"
+        )
     for station in network.stations:
+        if station.return_share and station.name != "follow_up":
+            raise ValueError(
+                f"network {network.name!r}: the model's return loop is at follow_up only "
+                f"(given return_share {station.return_share} at {station.name!r})"
+            )
         changes[f"staff.{station.name}.headcount"] = station.servers
-        changes[paths[station.name]] = {"dist": "exponential", "mean": station.mean_service_hours}
-    changes["case_types.net.assessment.disability_share"] = network.branch_share
+        changes[FOUR_STAGE_PATHS[station.name]] = {
+            "dist": "exponential",
+            "mean": station.mean_service_hours,
+        }
+    # Follow-up ends after a contact with probability 1 - return share; otherwise the
+    # next contact is released at once (interval 0): the return loop.
+    changes["case_types.net.follow_up.end_after_contact_share"] = (
+        1.0 - network.stations[-1].return_share
+    )
     return with_changes(base, changes)
 
 

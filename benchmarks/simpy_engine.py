@@ -1,8 +1,10 @@
 """The benchmark networks written directly in SimPy, the way a SimPy user would.
 
 One process per user, one ``simpy.Resource`` per station, Python's own ``random`` for
-the exponential draws. The timed work is building, running and the mean wait per
-station over the observation window (what the model's key figures also compute).
+the exponential draws and the return-loop coin. A user who returns to a station
+releases the server and requests it again, so joins the back of the queue. The timed
+work is building, running and the mean wait per station over the observation window
+(what the model's key figures also compute).
 """
 
 from __future__ import annotations
@@ -27,10 +29,6 @@ def run_simpy(network: Network, users: int, seed: int) -> tuple[Timing, EngineRu
     env = simpy.Environment()
     resources = {s.name: simpy.Resource(env, capacity=s.servers) for s in network.stations}
     service_rate = {s.name: 1.0 / s.mean_service_hours for s in network.stations}
-    main = [s.name for s in network.stations if s.visit_share == 1.0]
-    other = [
-        s.name for s in network.stations if s.visit_share < 1.0 and s.name != network.branch_to
-    ]
     waits: dict[str, list[tuple[float, float]]] = {s.name: [] for s in network.stations}
     count = {"arrivals": 0, "starts": 0, "completions": 0, "completed": 0}
 
@@ -44,11 +42,10 @@ def run_simpy(network: Network, users: int, seed: int) -> tuple[Timing, EngineRu
         count["completions"] += 1
 
     def user():
-        for name in main:
-            yield from visit(name)
-        if network.branch_to is not None:
-            branch = network.branch_to if rng.random() < network.branch_share else other[0]
-            yield from visit(branch)
+        for station in network.stations:
+            yield from visit(station.name)
+            while station.return_share and rng.random() < station.return_share:
+                yield from visit(station.name)
         count["completed"] += 1
 
     def arrivals():
