@@ -23,7 +23,8 @@ Rules:
   ``extra_contact_deadline_days`` and does not move the regular schedule.
 * End after a contact. After each regular contact held, follow-up ends with
   probability ``end_after_contact_share`` (exit 'completed'); with a contact interval
-  of 0 this is a queueing network's return loop to the follow-up station.
+  of 0 this is a queueing network's return loop to the follow-up station (such
+  contacts are queued as soon as the last is held and have no due date).
 * Exits. Competing exponential hazards (per year) for work, disability, sanction and
   other, simulated by thinning: candidates come at the largest possible total rate and
   are accepted with the ratio of the current rate to it, which is exact for rates that
@@ -265,9 +266,14 @@ class BenefitClock:
 
     def _schedule_contact(self, user: User, due: float) -> None:
         follow = user.ct.follow_up
+        interval = follow.contact_interval_days[user.effort]
+        if interval == 0:
+            # A return loop: the next contact is queued at once and has no due date, so
+            # it is never overdue, and it costs no timer events.
+            self._release_contact(user, math.inf, True)
+            return
         # Never earlier than halfway through the interval: a lead as long as the interval
         # would let a free caseworker hold the contacts back to back.
-        interval = follow.contact_interval_days[user.effort]
         lead = min(follow.booking_lead_days, interval / 2) * HOURS_PER_DAY
         self._at(due - lead - self.env.now, lambda _e: self._release_contact(user, due, True))
 
@@ -277,7 +283,8 @@ class BenefitClock:
         office = self.office
         task = office.release(user, "follow_up", user.draws.take("contact_work"), deadline=due)
         task.event.callbacks.append(lambda _e: self._contact_held(user, task, regular))
-        self._at(due - self.env.now, lambda _e: self._contact_due(task))
+        if due < math.inf:
+            self._at(due - self.env.now, lambda _e: self._contact_due(task))
 
     def _contact_due(self, task: Task) -> None:
         user = task.user

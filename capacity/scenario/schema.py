@@ -516,8 +516,9 @@ class FollowUp(BaseModel):
     contact_interval_days: dict[EffortGroup, float] = Field(
         default_factory=_default_intervals,
         description="Days from one follow-up contact to the next, per effort group, "
-        "0..3650; 0: the next contact is released as soon as the last is held (a "
-        "queueing-network return loop, see end_after_contact_share). Assumption; the "
+        "0..3650; 0: the next contact is released as soon as the last is held and has no "
+        "due date, so it is never overdue (a queueing-network return loop, see "
+        "end_after_contact_share). Assumption; the "
         "study: 'at minimum meet them once a year'.",
     )
 
