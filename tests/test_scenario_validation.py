@@ -40,14 +40,16 @@ def _problems(**edits) -> list[str]:
 
 
 def test_every_bundled_scenario_is_valid() -> None:
-    """The five bundled scenarios load without error."""
+    """Every bundled scenario loads without error, the checks' scenarios among them."""
     names = bundled_scenarios()
     assert {
         "office_2011",
         "office_2011_generalist",
+        "office_2011_reorganised",
         "rural_4500",
         "mmc_check",
         "tandem_check",
+        "loop_check",
     } <= set(names)
     for name in names:
         load_scenario(name)

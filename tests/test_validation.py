@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,79 @@ def test_mm1_is_the_textbook_formula() -> None:
 def test_unstable_queue_is_refused() -> None:
     with pytest.raises(ValueError, match="unstable"):
         exact.mmc(5.0, 1.0, 5)
+
+
+def _erlang_c_by_the_sum(servers: int, load: float) -> float:
+    """Erlang C from its textbook sum, apart from the package's implementation."""
+    last = load**servers / math.factorial(servers) * servers / (servers - load)
+    return last / (sum(load**k / math.factorial(k) for k in range(servers)) + last)
+
+
+def test_return_loop_is_mmc_at_lambda_over_q_by_hand() -> None:
+    """loop_check's follow-up station: lambda 2/h, q 0.4, c 4, mu 1/0.56 h. The flow in
+    is 2 / 0.4 = 5/h, the load 2.8, utilisation 0.7; Erlang C by the sum; 2.5 visits,
+    W / q at the station. The figures stated in loop_check.toml."""
+    loop = exact.return_loop(2.0, 1 / 0.56, 4, 0.4)
+    p_wait = _erlang_c_by_the_sum(4, 2.8)
+    wq = p_wait / (4 / 0.56 - 5.0)
+    assert loop.station.arrival_rate_per_hour == pytest.approx(5.0)
+    assert loop.station.utilisation == pytest.approx(0.7)
+    assert loop.station.p_wait == pytest.approx(p_wait, rel=1e-12)
+    assert loop.station.wq_hours == pytest.approx(wq, rel=1e-12)
+    assert loop.visits_mean == 2.5
+    assert loop.time_hours == pytest.approx(2.5 * (wq + 0.56), rel=1e-12)
+    assert p_wait == pytest.approx(0.4286543, abs=1e-7)
+    assert wq == pytest.approx(0.2000387, abs=1e-7)
+    # Reception, M/M/1 at 0.4 with mean work 0.2 h: W = 0.2 / (1 - 0.4).
+    assert 0.2 / (1 - 0.4) + loop.time_hours == pytest.approx(2.2334300, abs=1e-7)
+
+
+def test_return_loop_ending_after_every_visit_is_plain_mmc() -> None:
+    """q = 1: one visit each, the station as without the loop."""
+    loop = exact.return_loop(4.5, 1.0, 5, 1.0)
+    assert loop.station == exact.mmc(4.5, 1.0, 5)
+    assert loop.visits_mean == 1.0
+    assert loop.time_hours == loop.station.w_hours
+
+
+def test_return_loop_refuses_a_share_outside_0_1_and_an_unstable_station() -> None:
+    for share in (0.0, -0.1, 1.5):
+        with pytest.raises(ValueError, match="end_share"):
+            exact.return_loop(2.0, 1.0, 4, share)
+    with pytest.raises(ValueError, match="unstable"):
+        exact.return_loop(2.0, 1.0, 4, 0.5)  # 4 per hour into a station that serves 4
+
+
+def test_loop_checks_expect_the_exact_values_of_loop_check() -> None:
+    """The suite's loop run is the bundled loop_check, shortened for --quick, and its
+    checks expect the values stated in the scenario file's header."""
+    (run,) = [r for r in suite._plan_runs(suite.QUICK) if r.label == "loop_check"]
+    assert run.base == "loop_check"
+    assert (run.scenario.run.horizon_days, run.scenario.run.warm_up_days) == (50, 2)
+    columns = [
+        "wait_reception_days_mean",
+        "wait_follow_up_days_mean",
+        "waited_follow_up_share",
+        "utilisation_follow_up",
+        "check_follow_up_contacts_per_user_mean",
+        "check_time_in_office_hours_mean",
+    ]
+    figures = {"loop_check": pd.DataFrame(math.nan, index=range(3), columns=columns)}
+    outcomes = suite._Checks([run], figures, suite.QUICK)._loop()
+    expected = {o.check.id: o.check.expected_low for o in outcomes}
+    assert expected == pytest.approx(
+        {
+            "queue.loop_check.reception.wq": 0.2 / 1.5,
+            "queue.loop_check.follow_up.wq": 0.2000387,
+            "queue.loop_check.follow_up.p_wait": 0.4286543,
+            "queue.loop_check.follow_up.utilisation": 0.7,
+            "queue.loop_check.contacts_per_user": 2.5,
+            "queue.loop_check.w_total": 2.2334300,
+        },
+        abs=1e-7,
+    )
+    assert all(o.check.section == "Queueing theory" for o in outcomes)
+    assert all(o.reason == "the model gave no value" for o in outcomes)
 
 
 # ------------------------------------------------------------------ the rule
@@ -170,7 +245,22 @@ def test_littles_law_numbers_by_hand(tiny: Scenario) -> None:
     lam, w = f["check_little_lambda_per_day_office"], f["check_little_w_days_office"]
     assert lam * w == pytest.approx((56 + 40) / 72)
     assert f["check_time_in_office_hours_mean"] == pytest.approx(40.0)  # user 2 only
+    assert f["check_follow_up_contacts_per_user_mean"] == 0.0  # user 2 held no contact
     assert math.isnan(f["check_little_w_days_plan"])
+
+
+def test_contacts_per_user_by_hand(tiny: Scenario) -> None:
+    """Of the users who arrived in the window and left by its end (user 2 alone), the
+    follow-up contacts held: two; user 1's contact does not count (arrived before)."""
+    scenario, result = _hand_made(tiny)
+    held = [(1, 40.0, "assessment"), (2, 60.0, "reception"), (2, 70.0, "reception")]
+    extra = pd.DataFrame(
+        [(u, t / 24, "", "aap", s, "done_follow_up", "cw") for u, t, s in held],
+        columns=result.events.columns,
+    )
+    events = pd.concat([result.events, extra], ignore_index=True)
+    f = reduce_events(scenario, replace(result, events=events))
+    assert f["check_follow_up_contacts_per_user_mean"] == 2.0
 
 
 def test_conservation_numbers_by_hand(tiny: Scenario) -> None:
@@ -243,7 +333,38 @@ def test_validate_passes_on_the_model(quick_run: dict[str, Any]) -> None:
     assert manifest["suite"] == "quick"
     assert manifest["passed"] is True
     assert manifest["failed"] == []
-    assert {run["label"] for run in manifest["runs"]} >= {"mmc_check", "tandem_check"}
+    assert {run["label"] for run in manifest["runs"]} >= {"mmc_check", "tandem_check", "loop_check"}
+    loop = {i for i in table["id"] if i.startswith("queue.loop_check.")}
+    assert loop == {
+        f"queue.loop_check.{what}"
+        for what in (
+            "reception.wq",
+            "follow_up.wq",
+            "follow_up.p_wait",
+            "follow_up.utilisation",
+            "contacts_per_user",
+            "w_total",
+        )
+    }
+    assert {"little.loop_check.follow_up", "little.loop_check.office"} <= set(table["id"])
+
+
+@pytest.mark.slow
+def test_readme_states_the_number_of_checks(quick_run: dict[str, Any]) -> None:
+    """README's count of checks, in all and per section, is the suite's."""
+    table = pd.read_csv(_folder(quick_run["out"]) / "validation.csv")
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    found = re.search(
+        r"That is (\d+) checks: (\d+) of queueing theory, (\d+) of Little's law, (\d+) "
+        r"conservation laws, (\d+) published figures and (\d+) of face validity\.",
+        " ".join(readme.split()),
+    )
+    assert found, "README, Validation: the sentence with the number of checks"
+    counts = table["section"].value_counts()
+    assert [int(n) for n in found.groups()] == [
+        len(table),
+        *(int(counts[section]) for section in suite.SECTIONS),
+    ]
 
 
 def _rerun(
@@ -276,10 +397,36 @@ def test_a_wrong_expectation_fails_and_exits_3(
     assert result.exit_code == EXIT_CHECKS_FAILED, result.output
     failed = table[~table["passed"]]
     assert set(failed["id"]) == {i for i in table["id"] if i.endswith(".wq")}
-    assert len(failed) == 7
+    assert len(failed) == 9
     assert all("outside the expected range" in r for r in failed["reason"])
-    assert f"**7 of {len(table)} checks FAILED**" in text
+    assert f"**9 of {len(table)} checks FAILED**" in text
     assert "checks FAILED" in result.output
+
+
+@pytest.mark.slow
+def test_a_loop_with_q_and_1_minus_q_swapped_fails(
+    quick_run: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the return loop's exact values computed for 1 - q instead of q (users
+    coming back with probability q), every check of the follow-up station and the
+    network fails as outside its band; reception's wait still passes."""
+    real = exact.return_loop
+
+    def swapped(rate: float, mu: float, servers: int, end_share: float) -> exact.LoopResult:
+        return real(rate, mu, servers, 1 - end_share)
+
+    monkeypatch.setattr(exact, "return_loop", swapped)
+    result, table, _ = _rerun(quick_run, tmp_path, monkeypatch)
+    assert result.exit_code == EXIT_CHECKS_FAILED, result.output
+    failed = table[~table["passed"]]
+    assert set(failed["id"]) == {
+        "queue.loop_check.follow_up.wq",
+        "queue.loop_check.follow_up.p_wait",
+        "queue.loop_check.follow_up.utilisation",
+        "queue.loop_check.contacts_per_user",
+        "queue.loop_check.w_total",
+    }
+    assert all("outside the expected range" in r for r in failed["reason"])
 
 
 @pytest.mark.slow

@@ -41,6 +41,8 @@ For queueing checks:
 
 * ``check_time_in_office_hours_mean`` -- mean time from arrival to exit of the users
   who arrived in the window and left by its end, hours (NaN if none did).
+* ``check_follow_up_contacts_per_user_mean`` -- mean number of follow-up contacts held
+  (``done_follow_up`` events) by those same users (NaN if none left).
 """
 
 from __future__ import annotations
@@ -96,6 +98,23 @@ def _present_at(begin: np.ndarray, end: np.ndarray, instants: np.ndarray) -> np.
     return started - ended
 
 
+def _contacts_per_user(events: pd.DataFrame, t0: float, t1: float) -> float:
+    """Mean follow-up contacts held per user who arrived in ``[t0, t1]`` hours and left
+    before ``t1``; NaN if none did."""
+    hours = events["time_days"].to_numpy(dtype=float) * HOURS_PER_DAY
+    kind = events["event"]
+    arrived = kind.eq("arrive").to_numpy()
+    left = kind.str.startswith("exit_").to_numpy(dtype=bool)
+    users = events["user"].to_numpy()
+    came = set(users[arrived & (hours >= t0)])
+    went = set(users[left & (hours < t1)])
+    counted = came & went
+    if not counted:
+        return math.nan
+    held = events.loc[kind.eq("done_follow_up").to_numpy(), "user"]
+    return float(held.isin(counted).sum()) / len(counted)
+
+
 def reduce_events(scenario: Scenario, result: ReplicationResult) -> dict[str, float]:
     """The validation numbers of one replication that ran with its event log (see the
     module docstring). Raises ValueError when ``result.events`` is None."""
@@ -131,6 +150,7 @@ def reduce_events(scenario: Scenario, result: ReplicationResult) -> dict[str, fl
     figures["check_time_in_office_hours_mean"] = (
         float(np.mean(end[done] - begin[done])) if done.any() else math.nan
     )
+    figures["check_follow_up_contacts_per_user_mean"] = _contacts_per_user(result.events, t0, t1)
     arrived = series["arrived_total"].to_numpy()
     exited = series["exited_total"].to_numpy()
     present = series["users_in_office"].to_numpy()

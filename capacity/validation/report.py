@@ -35,8 +35,11 @@ _INTRO = {
     SECTIONS[0]: (
         "The model reduced to queues with exact results by scenario settings alone: the "
         "bundled `mmc_check` (one stage, exponential work, an office open around the "
-        "clock, no absence) with other arrival rates and headcounts, and `tandem_check` "
-        "(three such stations in a row). Waits are in hours."
+        "clock, no absence) with other arrival rates and headcounts, `tandem_check` "
+        "(three such stations in a row) and `loop_check` (reception, then a follow-up "
+        "team under team caseloads whose users, after each contact, leave with "
+        "probability q or are due again at once: a station with a return loop). Waits "
+        "are in hours."
     ),
     SECTIONS[1]: (
         "L is the mean number of users in a stage (the model's end-of-day counts, as in "
@@ -46,7 +49,9 @@ _INTRO = {
         "is left out in offices with opening hours: users arrive at any hour but are "
         "received while the office is open, so the count at the end of the day, when "
         "the evening's arrivals wait, is not the day's mean; the around-the-clock "
-        "scenarios check it."
+        "scenarios check it, except `loop_check`, whose reception holds under one user "
+        "on average: one count a day cannot measure so small a stock within the "
+        "tolerance in a run that short."
     ),
     SECTIONS[2]: (
         "Exact laws, checked at the end of every day of every replication of every run "
