@@ -15,8 +15,9 @@ Sections:
 * ``equal_work``: the model reduced by scenario settings to an M/M/c queue and to a
   four-station network with a return loop at follow-up (:mod:`benchmarks.networks`),
   the same two networks in bare SimPy (:mod:`benchmarks.simpy_engine`) and in Ciw
-  (:mod:`benchmarks.ciw_engine`); the results must agree with each other and with Erlang C and Jackson's theorem
-  (:mod:`benchmarks.agreement`), or the speed comparison is void.
+  (:mod:`benchmarks.ciw_engine`); the results must agree with each other and with
+  Erlang C and Jackson's theorem (:mod:`benchmarks.agreement`), or the speed comparison
+  is void.
 * ``office_year``: one simulated year of every bundled office and of ``office_2011``
   scaled to 1x, 4x and 16x its users and staff (:mod:`benchmarks.offices`).
 * ``throughput``: replications of ``office_2011`` per minute on one worker and on every

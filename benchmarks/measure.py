@@ -5,12 +5,16 @@ standard output. Kinds of job:
 
 * ``{"kind": "network", "engine": "model" | "simpy" | "ciw", "network": "mmc" |
   "four_stage", "users": N, "seed": S}``: one engine on one equal-work network.
-* ``{"kind": "office", "office": NAME, "scale": K, "seed": S, "trace": BOOL}``: one
-  office-year of a bundled office (``scale`` 0) or of ``office_2011`` scaled K times.
-  With ``trace`` the run is made under tracemalloc for the peak of Python memory (and
-  its time is not used: tracing slows it down).
+* ``{"kind": "office", "office": NAME, "scale": K, "seed": S, "trace": BOOL,
+  "copies": C}``: one office-year of a bundled office (``scale`` 0; see
+  :func:`benchmarks.offices.office_year`) or of
+  ``office_2011`` scaled K times; with ``copies`` C > 1, C replications of it side by
+  side in one environment (counts summed). With ``trace`` the run is made under
+  tracemalloc for the peak of Python memory (and its time is not used: tracing slows it
+  down).
 * ``{"kind": "throughput", "workers": W, "replications": N, "horizon_days": D}``:
-  ``capacity.run`` of ``office_2011`` (its own horizon unless D is given).
+  ``capacity.run`` of ``office_2011`` (its own horizon unless D is given): wall-clock
+  seconds, and the CPU seconds of this process and its workers together.
 * ``{"kind": "machine", "workers": W, "units": N}``: N units of a fixed pure-Python loop
   on W processes, to show how much parallel work the machine had room for at the time
   (on a shared machine, other work may hold some of the cores).
@@ -106,39 +110,56 @@ def _network(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _office_scenario(job: dict[str, Any]):
-    from benchmarks.offices import one_year, scaled_office
-    from capacity.scenario import load_scenario, with_changes
+    from benchmarks.offices import office_year, scaled_office
+    from capacity.scenario import with_changes
 
-    if job["scale"]:
-        scenario = scaled_office(job["scale"])
-    else:
-        scenario = one_year(load_scenario(job["office"]))
+    scenario = scaled_office(job["scale"]) if job["scale"] else office_year(job["office"])
     return with_changes(scenario, {"run.seed": scenario.run.seed + job["seed"]})
 
 
+def _warm_up_scenario(scenario):
+    """A week of ``scenario``, or of office_2011 when a dated change of ``scenario`` lies
+    past its first week."""
+    from benchmarks.offices import office_year
+    from capacity.scenario import ScenarioError, with_changes
+
+    try:
+        return with_changes(scenario, {"run.horizon_days": 7})
+    except ScenarioError:
+        return with_changes(office_year("office_2011"), {"run.horizon_days": 7})
+
+
 def _office(job: dict[str, Any]) -> dict[str, Any]:
-    from benchmarks.model_engine import timed_replication
-    from benchmarks.outcome import scheduled_events
-    from capacity.scenario import with_changes
+    from benchmarks.model_engine import timed_replication, timed_side_by_side
 
     scenario = _office_scenario(job)
-    timed_replication(with_changes(scenario, {"run.horizon_days": 7}), 0)  # warm-up
+    copies = job.get("copies", 1)
+
+    def timed(scenario):
+        if copies > 1:
+            return timed_side_by_side(scenario, copies)
+        timing, result, end = timed_replication(scenario, 0)
+        return timing, [result], end
+
+    timed(_warm_up_scenario(scenario))
     before = _peak_rss_mb()
     if job.get("trace"):
         tracemalloc.start()
-    timing, result, env, office = timed_replication(scenario, 0)
+    timing, results, end = timed(scenario)
     traced = tracemalloc.get_traced_memory()[1] / 2**20 if job.get("trace") else math.nan
     tracemalloc.stop()
     peak = _peak_rss_mb()
-    series = result.timeseries
+    # The offices side by side are in the office together: their users add up each day.
+    in_office = sum(r.timeseries["users_in_office"].to_numpy() for r in results)
     return {
         "seconds": timing.cpu_seconds,
         "wall_seconds": timing.wall_seconds,
-        "users_arrived": int(office.arrived_total),
-        "users_exited": int(office.exited_total),
-        "max_users_in_office": int(series["users_in_office"].max()),
-        "caseworkers": len(office.caseworkers),
-        "engine_events": scheduled_events(env),
+        "simulated_days": scenario.run.horizon_days,
+        "users_arrived": end.arrived,
+        "users_exited": end.exited,
+        "max_users_in_office": int(in_office.max()),
+        "caseworkers": end.caseworkers,
+        "engine_events": end.engine_events,
         "peak_rss_mb": peak,
         "rss_growth_mb": max(0.0, peak - before),
         "traced_peak_mb": traced,
@@ -157,15 +178,26 @@ def _throughput(job: dict[str, Any]) -> dict[str, Any]:
         scenario = with_changes(scenario, {"run.horizon_days": days, "run.warm_up_days": warm_up})
     run_replication(with_changes(scenario, {"run.horizon_days": 7, "run.warm_up_days": 0}), 0)
     # Wall-clock time: the replications run in several processes at once.
+    cpu_before = _cpu_seconds()
     watch = Stopwatch()
     result = run_experiment(scenario, replications=job["replications"], workers=job["workers"])
     seconds = watch.stop().wall_seconds
+    cpu = _cpu_seconds() - cpu_before
     return {
         "seconds": seconds,
         "replications": result.replications,
         "replications_per_minute": 60.0 * result.replications / seconds,
+        "cpu_seconds": cpu,
         "peak_rss_mb": _peak_rss_mb(),
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user and system) of this process and of its finished children (the
+    workers of an experiment, once their pool has shut down)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 BURN_LOOP = 3_000_000

@@ -12,6 +12,7 @@ measures the key figures and the daily time series too).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from capacity.model.caseworker import BUSY, SUSPENDED
 from capacity.model.tally import Tally
 from capacity.scenario import Scenario, load_scenario, with_changes
 
-__all__ = ["model_scenario", "run_model", "timed_replication"]
+__all__ = ["EndState", "model_scenario", "run_model", "timed_replication", "timed_side_by_side"]
 
 FOUR_STAGE = Path(__file__).with_name("four_stage.toml")
 
@@ -85,27 +86,84 @@ def model_scenario(network: Network, users: int, seed: int) -> Scenario:
     return with_changes(base, changes)
 
 
-def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any, Any, Any]:
-    """Run one replication; return how long ``run_replication`` took, its result, and
-    the SimPy environment and office it ran in.
+@dataclass(frozen=True)
+class EndState:
+    """What the benchmarks read of an office (or of several side by side, summed) right
+    after the simulation, before the measuring and the freeing that end a replication.
 
-    The office is needed afterwards for the raw waits and counts, which
-    ``run_replication`` does not return; it is captured by wrapping ``build_office``
-    for this one call, so the timed work is exactly ``run_replication``.
+    Attributes:
+        arrived, exited: users who arrived (initial users included) and left.
+        started: tasks started (finished ones plus those in service at the end).
+        in_service: tasks in service at the end (a caseworker busy or suspended on one).
+        caseworkers: caseworkers who exist at some time in the run.
+        engine_events: events SimPy scheduled (the whole environment).
+        waits: task name -> (start time, wait) in hours of every task started in the
+            observation window, where the waits were recorded (see
+            :func:`timed_replication`; empty lists are left out).
     """
-    captured: dict[str, Any] = {}
+
+    arrived: int
+    exited: int
+    started: int
+    in_service: int
+    caseworkers: int
+    engine_events: int | None
+    waits: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+
+def _end_state(env: simpy.Environment, offices: list[Any]) -> EndState:
+    in_service = sum(
+        cw.state in (BUSY, SUSPENDED) for office in offices for cw in office.caseworkers
+    )
+    waits: dict[str, list[tuple[float, float]]] = {}
+    for office in offices:
+        for task, tally in office.records.waits.items():
+            if isinstance(tally, _PairTally) and tally.pairs:
+                waits.setdefault(task, []).extend(tally.pairs)
+    return EndState(
+        arrived=sum(office.arrived_total for office in offices),
+        exited=sum(office.exited_total for office in offices),
+        started=sum(office.done_total for office in offices) + in_service,
+        in_service=in_service,
+        caseworkers=sum(len(office.caseworkers) for office in offices),
+        engine_events=scheduled_events(env),
+        waits=waits,
+    )
+
+
+def _record_pairs(env: simpy.Environment, office: Any) -> None:
+    # The key figures keep only tallies of the waits; the batch means need each
+    # (start time, wait), as the other engines record them.
+    office.records.waits = {
+        task: _PairTally(env, office.records.waits[task].positive_above)
+        for task in office.records.waits
+    }
+
+
+def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any, EndState]:
+    """Run one replication; return how long ``run_replication`` took, its result, and
+    the office's :class:`EndState`.
+
+    The end state is read when the simulation stops, inside ``run_replication``
+    (``build_office`` is wrapped for this one call so that its environment's ``run``
+    reads it on return), and holds no reference to the office: the timed work is
+    exactly ``run_replication``, freeing the office included, as in an experiment.
+    """
+    captured: dict[str, EndState] = {}
     original = replication_module.build_office
 
     def capture(*args: Any, **kwargs: Any) -> Any:
         built = original(*args, **kwargs)
         env, office, _ = built
-        captured["env"], captured["office"] = env, office
-        # The key figures keep only tallies of the waits; the batch means need each
-        # (start time, wait), as the other engines record them.
-        office.records.waits = {
-            task: _PairTally(env, office.records.waits[task].positive_above)
-            for task in office.records.waits
-        }
+        _record_pairs(env, office)
+        simulate = env.run
+
+        def run_and_read(until: Any = None) -> Any:
+            value = simulate(until)
+            captured["end"] = _end_state(env, [office])
+            return value
+
+        env.run = run_and_read  # type: ignore[method-assign]
         return built
 
     replication_module.build_office = capture
@@ -115,7 +173,31 @@ def timed_replication(scenario: Scenario, replication: int) -> tuple[Timing, Any
         timing = watch.stop()
     finally:
         replication_module.build_office = original
-    return timing, result, captured["env"], captured["office"]
+    return timing, result, captured["end"]
+
+
+def timed_side_by_side(scenario: Scenario, copies: int) -> tuple[Timing, list[Any], EndState]:
+    """Replications ``0 .. copies-1`` of ``scenario`` simulated side by side in one SimPy
+    environment (one event queue, all offices in memory at once, no office meeting
+    another), measured and freed as ``run_replication`` does for one; return the time,
+    the results and the summed :class:`EndState`.
+
+    Beside one office ``copies`` times as large, this tells what the office's size costs
+    from what simulating that many users at once in one process costs.
+    """
+    watch = Stopwatch()
+    with replication_module.cycle_collector_paused():
+        env = simpy.Environment()
+        built = [replication_module.build_office(scenario, r, env=env) for r in range(copies)]
+        days = scenario.run.horizon_days
+        env.run(until=env.all_of([env.process(s.process(days)) for _, _, s in built]))
+        end = _end_state(env, [office for _, office, _ in built])
+        results = [
+            replication_module.replication_result(office, snapshots, r)
+            for r, (_, office, snapshots) in enumerate(built)
+        ]
+        del env, built  # freed by the collector's first pass, as in run_replication
+    return watch.stop(), results, end
 
 
 class _PairTally(Tally):
@@ -135,19 +217,16 @@ class _PairTally(Tally):
 
 def run_model(scenario: Scenario, replication: int) -> tuple[Timing, EngineRun]:
     """Run one replication of a network scenario; return (timing, counts)."""
-    timing, result, env, office = timed_replication(scenario, replication)
-    waits = {task: t.pairs for task, t in office.records.waits.items() if t.pairs}
+    timing, result, end = timed_replication(scenario, replication)
+    mean_waits = {task: result.figures[f"wait_{task}_days_mean"] * 24.0 for task in end.waits}
     # Over the whole run (the tallies hold only the observation window): every task
     # finished, plus those in service at the end.
-    in_service = sum(cw.state in (BUSY, SUSPENDED) for cw in office.caseworkers)
-    starts = office.done_total + in_service
-    mean_waits = {task: result.figures[f"wait_{task}_days_mean"] * 24.0 for task in waits}
     return timing, EngineRun(
-        completed_users=office.exited_total,
-        arrivals=office.arrived_total,
-        starts=starts,
-        completions=starts - in_service,
-        engine_events=scheduled_events(env),
-        waits=waits,
+        completed_users=end.exited,
+        arrivals=end.arrived,
+        starts=end.started,
+        completions=end.started - end.in_service,
+        engine_events=end.engine_events,
+        waits=end.waits,
         mean_wait_hours=mean_waits,
     )

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from capacity.scenario import Scenario, bundled_scenarios, load_scenario, with_changes
+from capacity.scenario import (
+    Scenario,
+    ScenarioError,
+    bundled_scenarios,
+    load_scenario,
+    with_changes,
+)
 
-__all__ = ["OFFICE_YEAR_DAYS", "bundled_offices", "one_year", "scaled_office"]
+__all__ = ["OFFICE_YEAR_DAYS", "bundled_offices", "office_year", "one_year", "scaled_office"]
 
 OFFICE_YEAR_DAYS = 365
 """Simulated days of an office-year."""
@@ -23,6 +29,19 @@ def one_year(scenario: Scenario) -> Scenario:
     """``scenario`` for one simulated year from its start date, without warm-up (the
     warm-up only chooses what the key figures cover, not what is simulated)."""
     return with_changes(scenario, {"run.horizon_days": OFFICE_YEAR_DAYS, "run.warm_up_days": 0})
+
+
+def office_year(name: str) -> Scenario:
+    """The bundled office ``name`` for one simulated year (:func:`one_year`), or over its
+    own horizon when a dated change in it lies beyond its first year (in
+    ``office_2011_reorganised`` the reorganisation falls on the day after its first
+    year), without warm-up."""
+    scenario = load_scenario(name)
+    try:
+        return one_year(scenario)
+    except ScenarioError:
+        # Only the horizon changed, so only a date past the first year can fail.
+        return with_changes(scenario, {"run.warm_up_days": 0})
 
 
 def scaled_office(factor: int, base: str = "office_2011") -> Scenario:

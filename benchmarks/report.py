@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -175,6 +175,7 @@ def _office_year(table: pd.DataFrame) -> list[str]:
         rows.append(
             [
                 case,
+                fmt(get("simulated_days")),
                 fmt(get("users_arrived")),
                 fmt(get("max_users_in_office")),
                 fmt(get("caseworkers")),
@@ -189,6 +190,7 @@ def _office_year(table: pd.DataFrame) -> list[str]:
         )
     header = [
         "office",
+        "days",
         "users arrived",
         "most users at once",
         "caseworkers",
@@ -205,12 +207,16 @@ def _office_year(table: pd.DataFrame) -> list[str]:
         "",
         *_table(header, rows),
         "",
-        "One simulated year (365 days) of each bundled office and of office_2011 scaled to k "
+        "One simulated year (365 days) of each bundled office (of an office with a dated "
+        "change past its first year, its own horizon) and of office_2011 scaled to k "
         "times its arrivals, initial users and staff (`office_2011_xk`), one replication, "
         "key figures and time series included. Traced peak: Python memory at its highest "
         "during the run (tracemalloc, a separate untimed run); bytes per user: that peak "
         "over the most users in the office at once (it includes the run's records, which "
-        "grow with time).",
+        "grow with time). `office_2011_side_by_side_n`: replications 0 to n-1 of "
+        "office_2011 (one year) side by side in one SimPy environment, each office on its "
+        "own (the control for the growth with size: as many users in one process as "
+        "office_2011_xn, with no office larger than office_2011); not traced.",
         "",
     ]
 
@@ -227,6 +233,8 @@ def _throughput(table: pd.DataFrame) -> list[str]:
                 fmt(_median(table, "throughput", case, "model", "replications")),
                 _spread(table, "throughput", case, "model", "seconds"),
                 _spread(table, "throughput", case, "model", "replications_per_minute"),
+                _spread(table, "throughput", case, "model", "cpu_seconds_per_replication"),
+                _spread(table, "throughput", case, "model", "cores_used"),
                 _spread(table, "throughput", case, "model", "speed_up"),
                 _spread(table, "throughput", case, "model", "machine_speed_up"),
                 _spread(table, "throughput", case, "model", "share_of_machine_speed_up"),
@@ -237,6 +245,8 @@ def _throughput(table: pd.DataFrame) -> list[str]:
         "replications",
         "wall seconds",
         "replications/min",
+        "CPU seconds per replication",
+        "cores used",
         "speed-up",
         "machine's speed-up",
         "share of it",
@@ -247,11 +257,56 @@ def _throughput(table: pd.DataFrame) -> list[str]:
         *_table(header, rows),
         "",
         "`capacity.run(office_2011, replications=N, workers=W)`, pool start-up included. "
+        "CPU seconds per replication: the run's CPU time, the parent's and the workers' "
+        "together, over its replications (what the work cost, however many cores it got); "
+        "cores used: that CPU time over the wall-clock time. "
         "Machine's speed-up: the same number of workers running a fixed pure-Python loop "
         "right after, which shows how much of the cores other work left free; share of it: "
         "the experiments' speed-up over the machine's.",
         "",
     ]
+
+
+def _slope(table: pd.DataFrame, case: str) -> float:
+    """Exponent b of time ~ users^b from office_2011_x1 to ``case``; NaN if unknown."""
+    time = _median(table, "office_year", case, "model", "time_vs_smallest")
+    users = _median(table, "office_year", case, "model", "users_vs_smallest")
+    if math.isnan(time) or math.isnan(users) or users <= 1:
+        return math.nan
+    return math.log(time) / math.log(users)
+
+
+def _growth(table: pd.DataFrame, status: Callable[[bool], str]) -> list[str]:
+    """The target line on growth with size, and beside it the control: as many users in
+    copies of office_2011 side by side, which no office's size can explain."""
+    part = table[(table.section == "office_year") & (table.metric == "time_vs_smallest")]
+    scaled = [c for c in part.case if c.startswith("office_2011_x")]
+    if not scaled:
+        return []
+    largest = scaled[-1]
+    slope = _slope(table, largest)
+    if math.isnan(slope):
+        return []
+    line = (
+        f"- cost growth with size: time grows as users^{slope:.2f} up to {largest} "
+        f"(target: no faster than linear, exponent <= 1): {status(slope <= 1.05)}"
+    )
+    controls = [c for c in part.case if c.startswith("office_2011_side_by_side")]
+    ratio = _median(table, "office_year", largest, "model", "time_per_user_vs_side_by_side")
+    if controls and not math.isnan(ratio):
+        copies = controls[0].rsplit("_", 1)[-1]
+        line += (
+            f"; {copies} copies of office_2011 side by side in one process (as many users, "
+            f"no office larger) grow as users^{_slope(table, controls[0]):.2f}, and "
+            f"{largest} takes {fmt(ratio)} times their time per user"
+        )
+        line += (
+            ": the growth comes with the number of users simulated at once, not with the "
+            "office's size"
+            if ratio <= 1.05
+            else ": the office's size adds to what simulating that many users costs"
+        )
+    return [line]
 
 
 def _targets(table: pd.DataFrame) -> list[str]:
@@ -281,17 +336,7 @@ def _targets(table: pd.DataFrame) -> list[str]:
             f"(target under {TARGET_OFFICE_YEAR_SECONDS:g} s): "
             f"{status(seconds < TARGET_OFFICE_YEAR_SECONDS)}"
         )
-    scaled = table[(table.section == "office_year") & (table.metric == "time_vs_smallest")]
-    if not scaled.empty:
-        last = scaled.iloc[-1]
-        users = _median(table, "office_year", last["case"], "model", "users_vs_smallest")
-        if users > 1:
-            slope = math.log(float(last["median"])) / math.log(users)
-            lines.append(
-                f"- cost growth with size: time grows as users^{slope:.2f} up to "
-                f"{last['case']} (target: no faster than linear, exponent <= 1): "
-                f"{status(slope <= 1.05)}"
-            )
+    lines += _growth(table, status)
     speed = table[(table.section == "throughput") & (table.metric == "speed_up")]
     room = table[(table.section == "throughput") & (table.metric == "machine_speed_up")]
     if not speed.empty:

@@ -64,6 +64,9 @@ class Settings:
     four_stage_users: int = 50_000
     office_repeats: int = 5
     scales: tuple[int, ...] = (1, 4, 16)
+    side_by_side: int = 16
+    """Copies of office_2011 simulated side by side in one environment (0: none), the
+    control for the growth with size."""
     throughput_repeats: int = 3
     throughput_replications: int = 0
     """Replications per throughput measurement; 0 means four per usable core."""
@@ -81,6 +84,7 @@ class Settings:
             four_stage_users=5_000,
             office_repeats=1,
             scales=(1, 2),
+            side_by_side=2,
             throughput_repeats=1,
             throughput_replications=usable_cores(),
             throughput_horizon_days=60,
@@ -240,6 +244,10 @@ def _office_year(settings: Settings, log: Log) -> list[dict[str, Any]]:
         (office, {"office": office, "scale": 0}) for office in bundled_offices()
     ]
     cases += [(f"office_2011_x{k}", {"office": "office_2011", "scale": k}) for k in settings.scales]
+    if settings.side_by_side > 1 and settings.scales:
+        copies = settings.side_by_side
+        spec = {"office": "office_2011", "scale": settings.scales[0], "copies": copies}
+        cases.append((side_by_side_case(settings), spec))
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in cases}
     for repeat in range(settings.office_repeats):
         for name, spec in _alternating(cases, repeat):
@@ -248,15 +256,18 @@ def _office_year(settings: Settings, log: Log) -> list[dict[str, Any]]:
             log(f"office-year {name} repeat {repeat + 1}: {result['seconds']:.2f} s")
     traced = {}
     for name, spec in cases:
+        if spec.get("copies", 1) > 1:
+            continue  # its memory is that many offices'; tracing would only add time
         traced[name] = run_job({"kind": "office", "seed": 0, "trace": True, **spec})
         log(f"office-year {name} traced: {traced[name]['traced_peak_mb']:.1f} MiB")
     rows: list[dict[str, Any]] = []
     base = f"office_2011_x{settings.scales[0]}" if settings.scales else None
     for name, results in runs.items():
-        trace = traced[name]
+        trace = traced.get(name, {"traced_peak_mb": math.nan, "max_users_in_office": 1})
         metrics = {
             "seconds": ("s", [r["seconds"] for r in results]),
             "wall_seconds": ("s", [r["wall_seconds"] for r in results]),
+            "simulated_days": ("days", [r["simulated_days"] for r in results]),
             "users_arrived": ("users", [r["users_arrived"] for r in results]),
             "max_users_in_office": ("users", [r["max_users_in_office"] for r in results]),
             "caseworkers": ("people", [r["caseworkers"] for r in results]),
@@ -271,18 +282,31 @@ def _office_year(settings: Settings, log: Log) -> list[dict[str, Any]]:
                 [trace["traced_peak_mb"] * 2**20 / trace["max_users_in_office"]],
             ),
         }
-        if base is not None and name.startswith("office_2011_x"):
+        if base is not None and name.startswith(("office_2011_x", "office_2011_side")):
             pairs = list(zip(results, runs[base], strict=True))
             metrics["time_vs_smallest"] = ("x", [r["seconds"] / b["seconds"] for r, b in pairs])
             metrics["users_vs_smallest"] = (
                 "x",
                 [r["users_arrived"] / b["users_arrived"] for r, b in pairs],
             )
+        control = side_by_side_case(settings)
+        if name == f"office_2011_x{settings.side_by_side}" and control in runs:
+            # Per user, since the two need not have had exactly the same arrivals.
+            per_user = [
+                (r["seconds"] / r["users_arrived"]) / (c["seconds"] / c["users_arrived"])
+                for r, c in zip(results, runs[control], strict=True)
+            ]
+            metrics["time_per_user_vs_side_by_side"] = ("x", per_user)
         rows += [
             _row("office_year", name, "model", metric, unit, values)
             for metric, (unit, values) in metrics.items()
         ]
     return rows
+
+
+def side_by_side_case(settings: Settings) -> str:
+    """Name of the office-year case with copies of office_2011 side by side."""
+    return f"office_2011_side_by_side_{settings.side_by_side}"
 
 
 def _throughput(settings: Settings, log: Log) -> list[dict[str, Any]]:
@@ -312,6 +336,13 @@ def _throughput(settings: Settings, log: Log) -> list[dict[str, Any]]:
             "seconds": ("s", [r["seconds"] for r in results]),
             "replications": ("replications", [r["replications"] for r in results]),
             "replications_per_minute": ("1/min", [r["replications_per_minute"] for r in results]),
+            # What the run cost in CPU time, however many cores it got: on a shared
+            # machine this tells the work done apart from the cores other work left free.
+            "cpu_seconds_per_replication": (
+                "s",
+                [r["cpu_seconds"] / r["replications"] for r in results],
+            ),
+            "cores_used": ("cores", [r["cpu_seconds"] / r["seconds"] for r in results]),
         }
         if workers > 1:
             speed_up = [

@@ -4,15 +4,22 @@ and with each other. Nothing here is timed."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from benchmarks.agreement import METRICS, agreement_checks, pooled
 from benchmarks.measure import batch_means
-from benchmarks.model_engine import model_scenario, run_model
+from benchmarks.model_engine import (
+    model_scenario,
+    run_model,
+    timed_replication,
+    timed_side_by_side,
+)
 from benchmarks.networks import NETWORKS, Network, Station, exact_waits, horizon_days
-from benchmarks.offices import bundled_offices, scaled_office
+from benchmarks.offices import bundled_offices, office_year, one_year, scaled_office
 from benchmarks.simpy_engine import run_simpy
-from capacity.scenario import load_scenario
+from capacity.model import run_replication
+from capacity.scenario import load_scenario, with_changes
 
 USERS = {"mmc": 12_000, "four_stage": 6_000}
 
@@ -191,3 +198,35 @@ def test_scaled_office_multiplies_users_and_staff() -> None:
         assert big.staff[name].headcount == 4 * team.headcount
     assert "office_2011" in bundled_offices()
     assert not [n for n in bundled_offices() if n.endswith("_check")]
+
+
+def test_offices_side_by_side_do_not_meet() -> None:
+    """The control for the growth with size: two replications of office_2011 side by side
+    in one environment each give exactly what their replication gives alone (same key
+    figures, daily series and caseloads), and the counts add up, SimPy's scheduled
+    events included."""
+    scenario = with_changes(one_year(load_scenario("office_2011")), {"run.horizon_days": 60})
+    _, together, end = timed_side_by_side(scenario, 2)
+    alone = [timed_replication(scenario, r) for r in (0, 1)]
+    for r, (_, result, _) in enumerate(alone):
+        assert together[r].replication == r
+        assert together[r].timeseries.equals(result.timeseries)
+        assert together[r].caseloads.equals(result.caseloads)
+        # Series.equals counts NaN in the same place as equal.
+        assert pd.Series(together[r].figures).equals(pd.Series(result.figures))
+        assert result.timeseries.equals(run_replication(scenario, r).timeseries)
+    ends = [e for _, _, e in alone]
+    assert end.arrived == sum(e.arrived for e in ends) > 2 * 1650
+    assert end.exited == sum(e.exited for e in ends)
+    assert end.caseworkers == 2 * 28
+    assert end.engine_events == sum(e.engine_events for e in ends)
+
+
+def test_an_office_year_is_one_year_unless_a_dated_change_lies_past_it() -> None:
+    """office_2011 is cut to 365 days without warm-up; office_2011_reorganised, whose
+    reorganisation falls on 1 March 2011, the day after its first year, keeps its own 671
+    days."""
+    assert office_year("office_2011").run.horizon_days == 365
+    reorganised = office_year("office_2011_reorganised")
+    assert reorganised.run.horizon_days == 671
+    assert reorganised.run.warm_up_days == 0

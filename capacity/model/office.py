@@ -468,7 +468,10 @@ class Office:
 
     def cancel_open_tasks(self, user: User) -> None:
         """Withdraw the user's queued tasks (started ones are finished and ignored)."""
-        for task in list(user.pending):
+        # In release order: a set of tasks iterates in an order that follows memory
+        # addresses, and the order of the subtractions from queued_released_sum decides
+        # its last bits (the backlog's age then differed between runs of one seed).
+        for task in sorted(user.pending, key=lambda t: t.seq):
             if task.task == "follow_up":
                 self.clear_overdue(task)
             if task.state == QUEUED:

@@ -30,15 +30,23 @@ from capacity.scenario.routing import routing_warnings
 from capacity.scenario.schema import TASKS, Scenario
 from capacity.scenario.workforce import Person, WorkforcePlan, workforce_plan
 
-__all__ = ["build_office", "run_replication"]
+__all__ = ["build_office", "cycle_collector_paused", "replication_result", "run_replication"]
 
 
 def build_office(
-    scenario: Scenario, replication: int, record_events: bool = False
+    scenario: Scenario,
+    replication: int,
+    record_events: bool = False,
+    env: simpy.Environment | None = None,
 ) -> tuple[simpy.Environment, Office, Snapshots]:
     """Set up the environment, teams, caseworkers, users and measuring for one replication
-    without running it (tests use this to inspect the model while it runs)."""
-    env = simpy.Environment()
+    without running it (tests use this to inspect the model while it runs).
+
+    ``env`` is the SimPy environment to build in, by default a new one. Offices built in
+    one environment run side by side without meeting (the benchmarks use this to tell
+    what a large office costs from what many users in one process cost).
+    """
+    env = simpy.Environment() if env is None else env
     plan = workforce_plan(scenario)
     model = plan.model_on(0)
     all_teams = [t for m in dict.fromkeys(m for _, m in plan.models) for t in plan.layouts[m]]
@@ -182,14 +190,30 @@ def _wave_absence(
     return absent
 
 
+def replication_result(office: Office, snapshots: Snapshots, replication: int) -> ReplicationResult:
+    """The measures of ``office`` (replication number ``replication``) whose simulation
+    has run to the horizon: key figures, the daily time series, the caseloads at the end
+    and, if the office recorded them, the events."""
+    timeseries = timeseries_frame(office, snapshots)
+    return ReplicationResult(
+        replication=replication,
+        figures=key_figures(office, timeseries),
+        timeseries=timeseries,
+        events=events_frame(office) if office.recording else None,
+        warnings=tuple(routing_warnings(office.scenario)),
+        caseloads=final_caseloads(office),
+    )
+
+
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a replication runs.
 
     A replication makes almost no cyclic garbage (a test checks it) but keeps hundreds
     of thousands of objects alive, which every full collection walks again: in a large
     office that was a quarter of the time, growing faster than the office. Reference
-    counting still frees everything else at once; the collector runs again afterwards.
+    counting still frees everything else at once; the collector runs again afterwards,
+    and its first pass then frees whatever the block dropped.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -215,18 +239,17 @@ def run_replication(
         A :class:`ReplicationResult` with key figures, the daily time series and,
         when asked, the events.
     """
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         env, office, snapshots = build_office(scenario, replication, record_events)
         done = env.process(snapshots.process(scenario.run.horizon_days))
         env.run(until=done)
-    timeseries = timeseries_frame(office, snapshots)
-    figures = key_figures(office, timeseries)
-    events = events_frame(office) if record_events else None
-    return ReplicationResult(
-        replication=replication,
-        figures=figures,
-        timeseries=timeseries,
-        events=events,
-        warnings=tuple(routing_warnings(scenario)),
-        caseloads=final_caseloads(office),
-    )
+        result = replication_result(office, snapshots, replication)
+        # The office at the end is held together by reference cycles (every waiting
+        # process and the event it waits for), which only the collector frees. Dropped
+        # before the collector resumes, it is freed by the collector's first pass, and the
+        # next replication reuses its memory. Still referenced then, that pass walked
+        # every object of it for nothing, and each replication left its office behind
+        # until an older generation was collected: memory grew by an office per
+        # replication, and each one ran in fresh, uncached memory.
+        del env, office, snapshots, done
+    return result
