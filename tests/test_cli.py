@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -139,6 +141,15 @@ def test_auto_only_options_without_auto_are_reported(
     )
 
 
+def test_unknown_precision_figure_is_refused_even_without_auto(
+    write_scenario: ScenarioWriter, tmp_path: Path
+) -> None:
+    result = invoke("run", write_scenario(), "--out", tmp_path / "r", "--precision-figure", "bogus")
+    assert result.exit_code == 2
+    assert "unknown key figure(s): ['bogus']" in result.output
+    assert not (tmp_path / "r").exists()
+
+
 def test_missing_scenario_exits_2(tmp_path: Path) -> None:
     """A scenario that is neither a file nor a bundled name: exit 2, says so."""
     result = invoke("run", tmp_path / "nowhere.toml", "--out", tmp_path / "results")
@@ -215,6 +226,70 @@ def test_user_error_in_a_real_process_has_no_traceback(
     assert "streams.aap_claimant.rate_per_week" in completed.stderr
     assert "Traceback" not in completed.stderr
     assert completed.stdout == ""
+    assert not (tmp_path / "results").exists()
+
+
+def _children(pid: int) -> set[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Is process ``pid`` alive (a zombie, ended but not yet reaped, is not)?"""
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_kill_stops_the_workers_too(tmp_path: Path) -> None:
+    """A termination signal to the command alone (not its process group) ends it as
+    Ctrl-C does, exit 130 and nothing saved, and its worker processes end as well
+    instead of waiting for work for ever."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "capacity.interfaces.cli",
+            "run",
+            "office_2011",
+            "--replications",
+            "8",
+            "--workers",
+            "2",
+            "--out",
+            str(tmp_path / "results"),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = _children(process.pid)
+        time.sleep(0.1)
+    assert len(workers) >= 2, "the workers did not start"
+    time.sleep(1.0)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted" in err
+    assert "Traceback" not in err
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and any(_running(p) for p in workers):
+        time.sleep(0.2)
+    assert not [p for p in workers if _running(p)]
     assert not (tmp_path / "results").exists()
 
 

@@ -74,6 +74,10 @@ def test_team_caseloads_exclude_a_cap_and_absence_cover() -> None:
         data["organisation"].update(extra)
         with pytest.raises(ScenarioError, match=field):
             parse_scenario(data)
+    data = _loop()
+    data["organisation"].update(caseload_cap=50, absence_cover="colleagues")
+    with pytest.raises(ScenarioError, match=r"caseload_cap.*and absence_cover"):
+        parse_scenario(data)  # both problems at once
 
 
 def test_contact_interval_may_be_zero_only_when_follow_up_can_end() -> None:

@@ -82,6 +82,7 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
         ["--target", "waited_reception_share<0.5", "--vary", "staff.servers.headcount=1:9"],
         ["--target", "waited_reception_share<=0.5", "--vary", "staff.nobody.headcount=1:9"],
         ["--target", "waited_reception_share<=0.5", "--vary", "staff.servers.headcount=1.5:9"],
+        ["--target", "waited_reception_share<=0.5", "--vary", "run.seed=1:3"],
     ):
         result = runner.invoke(cli.app, ["staff", "mmc_check", *args, "--out", str(tmp_path)])
         assert result.exit_code == 2, result.output

@@ -161,6 +161,12 @@ def _check_inputs(
             problems.append(f"{t}: the figure is never negative, so this can never be met")
     if not targets:
         problems.append("give at least one --target")
+    if path.startswith("run."):
+        # Seed, dates, horizon and replications define how each level is measured.
+        problems.append(
+            f"{path}: run settings cannot be searched; vary a staffing number such as "
+            "staff.<team>.headcount"
+        )
     if not values or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
         problems.append(f"{path}: the varied values must be whole numbers (a range like 1:60)")
     if problems:
@@ -186,9 +192,10 @@ def _erlang(
     saturated = utilisation >= SATURATED_UTILISATION
     reason = (
         "Erlang C assumes one shared queue served around the clock by interchangeable "
-        "people with exponential work; the office has closed hours, absence, personal "
-        "caseloads, priorities and uneven inflow, and its targets are about plans and "
-        "delays rather than P(wait), so it needs at least this many and usually more."
+        "people with exponential work; the office has closed hours, absence, "
+        + ("" if scenario.organisation.caseload_work == "team" else "personal caseloads, ")
+        + "priorities and uneven inflow, and its targets are about plans and delays "
+        "rather than P(wait), so it needs at least this many and usually more."
     )
     if saturated:
         reason = (

@@ -7,6 +7,7 @@ folder is created; Ctrl-C ends with exit code 130 and leaves no results folder.
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -178,8 +179,7 @@ def run(
         chosen = load_with_overrides(scenario, overrides)
         if not 0 < precision < 1:
             raise ScenarioError("--precision", [f"must be between 0 and 1 (given {precision})"])
-        if auto_replications:
-            _check_figures(chosen, precision_figure or [])
+        _check_figures(chosen, precision_figure or [])
         most = max_replications if auto_replications else chosen.run.replications
         check_table_options(output_format, csv_locale, most, chosen.run.horizon_days)
     except ScenarioError as error:
@@ -348,9 +348,16 @@ app.command("app")(app_cmd.app)
 app.command("validate")(validate_cmd.validate)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``capacity`` console script. Running out of memory ends with a
-    message and exit code 1 instead of a traceback (nothing half-written stays)."""
+    message and exit code 1 instead of a traceback (nothing half-written stays). A
+    termination signal (``kill``) is handled as Ctrl-C: the worker processes stop too,
+    instead of being left behind waiting for work that never comes."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         app()
     except MemoryError:

@@ -1129,19 +1129,23 @@ class Organisation(BaseModel):
 
     @model_validator(mode="after")
     def _team_caseloads_alone(self) -> Organisation:
-        if self.caseload_work == "team":
-            if self.caseload_cap is not None:
-                raise ValueError(
-                    "caseload_cap cannot be set with caseload_work = 'team' (a cap limits "
-                    "the users whose tasks come to one caseworker; under 'team' they all go "
-                    "to the team's shared queue): remove caseload_cap or use 'personal'"
-                )
-            if self.absence_cover == "colleagues":
-                raise ValueError(
-                    "absence_cover = 'colleagues' has no effect with caseload_work = 'team' "
-                    "(every task is already in the team's shared queue): use 'wait' or "
-                    "'personal'"
-                )
+        if self.caseload_work != "team":
+            return self
+        problems = []
+        if self.caseload_cap is not None:
+            problems.append(
+                "caseload_cap cannot be set with caseload_work = 'team' (a cap limits the "
+                "users whose tasks come to one caseworker; under 'team' they all go to the "
+                "team's shared queue): remove caseload_cap or use 'personal'"
+            )
+        if self.absence_cover == "colleagues":
+            problems.append(
+                "absence_cover = 'colleagues' has no effect with caseload_work = 'team' "
+                "(every task is already in the team's shared queue): use 'wait' or "
+                "'personal'"
+            )
+        if problems:
+            raise ValueError("; and ".join(problems))
         return self
 
 
