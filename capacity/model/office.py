@@ -272,9 +272,7 @@ class Office:
 
     def requeue(self, tasks: list[Task]) -> None:
         """Put queued tasks (taken out of other queues) where the routing rule sends them
-        now: the owner's personal queue if the owner is employed and their team does the
-        kind (and, with absence cover, is not absent), else the shared queue of the team in
-        force for the kind. Each queue stays in release order."""
+        now (see :meth:`destination`). Each queue stays in release order."""
         touched: dict[int, tuple[deque[Task], TeamState | None, Caseworker | None]] = {}
         for task in tasks:
             if task.state != QUEUED:
