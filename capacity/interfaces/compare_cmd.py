@@ -97,7 +97,7 @@ def _tables(result: ComparisonResult) -> list[Table]:
             box=None,
             pad_edge=False,
         )
-        table.add_column("Key figure", no_wrap=True)
+        table.add_column("Key figure", overflow="fold")
         table.add_column("Base", justify="right", no_wrap=True)
         table.add_column("Alt.", justify="right", no_wrap=True)
         table.add_column("Difference ± CI", justify="right", no_wrap=True)
