@@ -12,13 +12,13 @@ import pytest
 from helpers import interval, replicate, variant
 
 from capacity.model import run_replication
-from capacity.model.calendar import DutyCalendar, office_open_days
+from capacity.model.calendar import DutyCalendar
 from capacity.model.disturbances import Disturbance, _clear_days, disturbance_figures
 from capacity.model.outages import outage_intervals
 from capacity.model.replication import build_office
 from capacity.scenario import ScenarioError, parse_scenario
 from capacity.scenario.distributions import Triangular
-from capacity.scenario.workforce import workforce_plan
+from capacity.scenario.working_days import iso_weeks, office_open_days
 
 
 def _desk(work_hours: float, users: int, headcount: int = 1, days: int = 7) -> dict:
@@ -66,8 +66,8 @@ def test_plan_hires_leave_last_in_first_out_and_moves_keep_the_person() -> None:
         {"date": "2010-03-31", "team": "a", "change": "move", "people": 1, "to_team": "b"},
         {"date": "2010-04-10", "team": "b", "change": "fte", "people": 1, "fte": 0.5},
     ]
-    plan = workforce_plan(parse_scenario(data))
-    assert plan.problems == []
+    plan = parse_scenario(data).compiled.workforce
+    assert plan.problems == ()
     assert [(p.origin, p.position, p.hire_day) for p in plan.persons] == [
         ("a", 0, 0), ("a", 1, 0), ("a", 2, 0), ("b", 0, 0), ("a", 3, 10), ("a", 4, 10)
     ]  # fmt: skip
@@ -79,7 +79,7 @@ def test_plan_hires_leave_last_in_first_out_and_moves_keep_the_person() -> None:
     assert plan.persons[4].fte_on(39) == 1.0
     assert plan.persons[4].fte_on(40) == 0.5
     assert plan.persons[3].fte_on(40) == 1.0
-    assert plan.change_days == [10, 20, 30, 40]
+    assert plan.change_days == (10, 20, 30, 40)
     # Each hire is mentored by an experienced colleague of team a, in turn.
     assert [(m.mentor, m.trainee, m.first_day, m.end_day) for m in plan.mentoring] == [
         (0, 4, 10, 100), (1, 5, 10, 100)
@@ -142,7 +142,7 @@ def test_calendar_with_fte_mentoring_and_employment_masks() -> None:
     reduction = np.where((np.arange(days) >= 3) & (np.arange(days) < 5), 0.5, 0.0)
     team = scenario.staff["a"].model_copy(update={"case_work_share": 1.0})
     cal = DutyCalendar(
-        calendar, run, team, open_days, 0, 1, np.random.default_rng(0),
+        calendar, team, open_days, iso_weeks(run, days), 0, 1, np.random.default_rng(0),
         employed=employed, fte=fte, reduction_hours=reduction,
     )  # fmt: skip
     assert cal.day_hours.tolist() == pytest.approx([0, 0, 7.5, 5.5, 5.5, 0, 0])
@@ -427,30 +427,28 @@ def test_a_moved_caseworker_hands_on_users_the_new_team_does_not_serve() -> None
 def test_teams_left_empty_by_dated_changes_are_warned_about_with_dates() -> None:
     """Everyone leaves team a on 21 March: warned from that date to the end. A team
     empty at the start but hired into is warned only until the hire."""
-    from capacity.scenario.routing import routing_warnings
 
     data = _follow_up_office(5)
     data["staffing_changes"] = [{"date": "2010-03-21", "team": "a", "change": "leave", "people": 3}]
-    (warning,) = routing_warnings(parse_scenario(data))
+    (warning,) = parse_scenario(data).compiled.warnings
     assert warning.startswith("team 'a' has nobody from 2010-03-21 to 2010-04-29")
     assert warning.endswith("never be done")
     data["staff"]["a"]["headcount"] = 0
     data["staffing_changes"] = [{"date": "2010-03-21", "team": "a", "change": "hire"}]
-    (warning,) = routing_warnings(parse_scenario(data))
+    (warning,) = parse_scenario(data).compiled.warnings
     assert warning.startswith("team 'a' has nobody from 2010-03-01 to 2010-03-20")
     assert warning.endswith("not be done meanwhile")
 
 
 def test_a_reorganisation_into_an_empty_team_is_warned_about() -> None:
-    from capacity.scenario.routing import routing_warnings
 
     data = _follow_up_office(5)
     data["staff"]["a"]["tasks"] = ["fu.follow_up"]
     data["staff"]["b"] = {"headcount": 0, "tasks": ["fu.renewal"]}
     data["organisation"]["model"] = "generalist"
-    assert routing_warnings(parse_scenario(data)) == []
+    assert parse_scenario(data).compiled.warnings == ()
     data["reorganisations"] = [{"date": "2010-04-01", "model": "specialised"}]
-    (warning,) = routing_warnings(parse_scenario(data))
+    (warning,) = parse_scenario(data).compiled.warnings
     assert "team 'b' has nobody from 2010-04-01" in warning
     assert "fu.renewal" in warning
 

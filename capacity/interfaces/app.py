@@ -25,7 +25,6 @@ from capacity.interfaces import app_logic as logic
 from capacity.outputs.plots import png_bytes, series_figure
 from capacity.scenario import Scenario, ScenarioError
 from capacity.scenario.loading import MAX_SCENARIO_BYTES
-from capacity.scenario.routing import routing_warnings
 from capacity.scenario.schema import TASKS
 
 Say = Callable[..., str]
@@ -126,7 +125,7 @@ def _controls(
         if general:
             st.error(say("scenario_problems") + "\n\n" + "\n".join(f"- {p}" for p in general))
         return None, changes, replications
-    for message in routing_warnings(changed):
+    for message in changed.compiled.warnings:
         st.sidebar.warning(say("warning", message=message))
     return changed, changes, replications
 

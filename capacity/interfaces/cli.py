@@ -52,7 +52,6 @@ from capacity.scenario import (
     load_scenario,
     scenario_to_toml,
 )
-from capacity.scenario.routing import routing_warnings
 
 __all__ = ["DEFAULT_SCENARIO", "EXIT_INTERRUPTED", "EXIT_USAGE", "app", "main"]
 
@@ -198,7 +197,7 @@ def run(
         ]
         if ignored:
             warn(f"{', '.join(ignored)} only apply with --replications auto; ignored")
-    announced = routing_warnings(chosen)
+    announced = chosen.compiled.warnings
     for message in announced:
         warn(message)
 
@@ -314,7 +313,7 @@ def check(
     except ScenarioError as error:
         fail(str(error))
     typer.echo(scenario_to_toml(chosen), nl=False)
-    for message in routing_warnings(chosen):
+    for message in chosen.compiled.warnings:
         warn(message)
 
 

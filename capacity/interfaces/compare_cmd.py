@@ -33,7 +33,6 @@ from capacity.interfaces.common import (
 )
 from capacity.outputs.comparison import COMPARISON_FOLDER, write_comparison
 from capacity.scenario import Scenario, ScenarioError, load_scenario
-from capacity.scenario.routing import routing_warnings
 
 __all__ = ["compare"]
 
@@ -220,7 +219,7 @@ def compare(
     check_scheduler(scheduler)
     announced = []
     for label, scenario in zip(labels, prepared, strict=True):
-        for message in routing_warnings(scenario):
+        for message in scenario.compiled.warnings:
             announced.append(f"{label}: {message}")
             warn(announced[-1])
 

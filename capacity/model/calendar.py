@@ -12,49 +12,31 @@ so that ``summer_staffing_share`` of the team is on duty each week). With
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import holidays
 import numpy as np
 
-from capacity.scenario.distributions import Distribution
-from capacity.scenario.schema import Calendar, Run, Team
+if TYPE_CHECKING:
+    from capacity.scenario.distributions import Distribution
+    from capacity.scenario.schema import Calendar, Team
 
-__all__ = ["DutyCalendar", "office_open_days"]
+__all__ = ["DutyCalendar"]
 
 HOURS_PER_DAY = 24.0
 EPS = 1e-9
 """Hours: a time this close to the end of a window counts as past it (guards rounding)."""
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def office_open_days(calendar: Calendar, run: Run, days: int) -> np.ndarray:
-    """Boolean array of shape (days,): is the office open on day d (before absence)?"""
-    if calendar.always_open:
-        return np.ones(days, dtype=bool)
-    worked = {_WEEKDAYS.index(w) for w in calendar.working_weekdays}
-    closed: set[dt.date] = set()
-    if calendar.public_holidays:
-        years = range(run.start_date.year, (run.start_date + dt.timedelta(days)).year + 1)
-        closed = set(holidays.Norway(years=years, include_sundays=False))
-    open_days = np.zeros(days, dtype=bool)
-    for d in range(days):
-        date = run.start_date + dt.timedelta(days=d)
-        open_days[d] = date.weekday() in worked and date not in closed
-    return open_days
-
-
-def _summer_duty(calendar: Calendar, run: Run, days: int, index: int, size: int) -> np.ndarray:
-    on = np.ones(days, dtype=bool)
+def _summer_duty(calendar: Calendar, iso_weeks: np.ndarray, index: int, size: int) -> np.ndarray:
+    """Days on duty by the summer rotation: in a summer week, the person at ``index`` of
+    ``size`` is on duty when (index + week) mod size < round(share x size)."""
+    on = np.ones(len(iso_weeks), dtype=bool)
     if calendar.always_open or not calendar.summer_weeks or size == 0:
         return on
     on_duty_count = round(calendar.summer_staffing_share * size)
-    weeks = set(calendar.summer_weeks)
-    for d in range(days):
-        week = (run.start_date + dt.timedelta(days=d)).isocalendar().week
-        if week in weeks:
-            on[d] = (index + week) % size < on_duty_count
+    summer = np.isin(iso_weeks, calendar.summer_weeks)
+    on[summer] = (index + iso_weeks[summer]) % size < on_duty_count
     return on
 
 
@@ -150,9 +132,11 @@ class DutyCalendar:
     """The case-work windows of one caseworker over the horizon.
 
     Args:
-        calendar, run: scenario settings.
+        calendar: the scenario's calendar settings.
         team: the configured team the person comes from (FTE, case-work share, absence).
-        open_days: from :func:`office_open_days`, shape (days,).
+        open_days: is the office open on day d, bool shape (days,)
+            (:attr:`capacity.scenario.compiled.CompiledScenario.open_days`).
+        iso_weeks: ISO week of day d, shape (days,) (for the summer weeks).
         index, team_size: the person's position in their team and the team's size (for
             the summer rotation).
         rng: the person's absence stream.
@@ -170,9 +154,9 @@ class DutyCalendar:
     def __init__(
         self,
         calendar: Calendar,
-        run: Run,
         team: Team,
         open_days: np.ndarray,
+        iso_weeks: np.ndarray,
         index: int,
         team_size: int,
         rng: np.random.Generator,
@@ -184,7 +168,7 @@ class DutyCalendar:
         outages: Sequence[tuple[float, float]] = (),
     ):
         days = len(open_days)
-        on = open_days & _summer_duty(calendar, run, days, index, team_size)
+        on = open_days & _summer_duty(calendar, iso_weeks, index, team_size)
         absent = _absence(team, days, rng)
         if extra_absence is not None:
             absent |= extra_absence

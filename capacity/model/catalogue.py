@@ -6,10 +6,14 @@ them, and README documents them from here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from capacity.model.disturbances import disturbance_specs
 from capacity.model.result import FigureSpec
-from capacity.scenario.schema import TASKS, Scenario
-from capacity.scenario.workforce import workforce_plan
+from capacity.scenario.vocabulary import TASKS
+
+if TYPE_CHECKING:
+    from capacity.scenario.schema import Scenario
 
 __all__ = [
     "EXIT_REASONS",
@@ -164,7 +168,7 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             "Caseworkers employed (after hires and leavers), daily mean.",
         ),
     ]
-    for name in workforce_plan(scenario).team_order():
+    for name in scenario.compiled.team_order:
         specs.append(
             f(
                 f"utilisation_{name}",
@@ -233,5 +237,5 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
         "backlog_age_days_mean",
         "tasks_done",
     ]
-    columns += [f"utilisation_{name}" for name in workforce_plan(scenario).team_order()]
+    columns += [f"utilisation_{name}" for name in scenario.compiled.team_order]
     return columns

@@ -20,13 +20,16 @@ are reported: a lower bound).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from capacity.model.result import FigureSpec
-from capacity.scenario.routing import DatedDisturbance, dated_disturbances
-from capacity.scenario.schema import Scenario
+from capacity.scenario.disturbance_dates import DatedDisturbance
+
+if TYPE_CHECKING:
+    from capacity.scenario.schema import Scenario
 
 __all__ = ["WINDOW_DAYS", "Disturbance", "disturbance_figures", "disturbance_specs", "disturbances"]
 
@@ -47,12 +50,12 @@ _SERIES = {
 
 
 Disturbance = DatedDisturbance
-"""A dated disturbance (see :class:`capacity.scenario.routing.DatedDisturbance`)."""
+"""A dated disturbance (see :class:`capacity.scenario.disturbance_dates.DatedDisturbance`)."""
 
 
 def disturbances(scenario: Scenario) -> list[Disturbance]:
     """Every dated disturbance of ``scenario``, in scenario order by kind."""
-    return dated_disturbances(scenario)
+    return list(scenario.compiled.disturbances)
 
 
 def disturbance_specs(scenario: Scenario) -> list[FigureSpec]:

@@ -23,7 +23,7 @@ from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_colu
 from capacity.model.disturbances import disturbance_figures
 from capacity.model.office import DECISION_TARGET_DAYS
 from capacity.model.result import CASELOAD_COLUMNS
-from capacity.scenario.schema import TASKS
+from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.model.office import Office, Records, TeamState
@@ -40,9 +40,7 @@ STAFF_COUNT_HOUR = 12.0
 def follow_up_teams(office: Office) -> list[TeamState]:
     """Teams whose caseloads define 'caseload per follow-up caseworker': the teams doing
     follow-up of an AAP case type, or of any case type if there is no AAP type."""
-    scenario = office.scenario
-    aap_kinds = {f"{n}.follow_up" for n, ct in scenario.case_types.items() if ct.aap}
-    kinds = aap_kinds or {f"{n}.follow_up" for n in scenario.case_types}
+    kinds = office.scenario.compiled.follow_up_kinds
     return [t for t in office.active_teams if t.task_kinds & kinds]
 
 

@@ -1,14 +1,18 @@
 """The office: teams, routing of tasks to caseworkers, caseloads, and the counters that
 the measures read.
 
-Routing rule. A task for a user goes to the user's own caseworker when that person's
-team does the task kind (with ``organisation.caseload_work = "team"``: to the shared
-queue of that caseworker's team); otherwise to the shared queue of the first team (in
-scenario order) that does it. A caseworker who takes a shared task (other than reception)
-becomes the user's caseworker: the user joins their caseload. When a user's next task
-belongs to another team, the old caseworker lets go of the user (a hand-off, which adds
-``organisation.handoff_hours`` to the task). A caseworker at the caseload cap takes no
-shared task except reception.
+Routing rule (:meth:`Office.destination`, the one place it is decided). A task for a
+user goes to the user's own caseworker when that person is employed and their team does
+the task kind: to their personal queue, or to their team's shared queue under
+``organisation.caseload_work = "team"`` or, with ``absence_cover = "colleagues"``, on a
+day they are absent. Otherwise it goes to the shared queue of the team in force for the
+kind (the first team, in scenario order, that does it under the organisation model in
+force). Releasing a task, rebooking a missed meeting and moving queued tasks after a
+staffing change or a reorganisation all follow this rule. A caseworker who takes a shared
+task (other than reception) becomes the user's caseworker: the user joins their
+caseload. When a user's next task goes to another team, the old caseworker lets go of
+the user (a hand-off, which adds ``organisation.handoff_hours`` to a released task). A
+caseworker at the caseload cap takes no shared task except reception.
 
 Picking rule. A free caseworker looks at task names in ``organisation.priority`` order
 (with ``overdue_first``, overdue follow-up contacts and plan renewals come before
@@ -32,11 +36,12 @@ from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.caseworker import BUSY, IDLE, Caseworker
 from capacity.model.entities import CANCELLED, DONE, QUEUED, REBOOKING, STARTED, Task, User
 from capacity.model.tally import Tally
-from capacity.scenario.routing import EffectiveTeam
-from capacity.scenario.schema import TASKS, Scenario
+from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.model.attendance import Attendance
+    from capacity.scenario.routing import Layout
+    from capacity.scenario.schema import Scenario
 
 __all__ = ["DECISION_TARGET_DAYS", "WAITED_DAYS", "Office", "Records", "TeamState"]
 
@@ -107,15 +112,10 @@ class Records:
 class Office:
     """All runtime state of one replication except the user processes themselves."""
 
-    def __init__(
-        self,
-        env: simpy.Environment,
-        scenario: Scenario,
-        teams: list[EffectiveTeam],
-        record_events: bool,
-    ):
+    def __init__(self, env: simpy.Environment, scenario: Scenario, record_events: bool):
         self.env = env
         self.scenario = scenario
+        compiled = scenario.compiled
         org = scenario.organisation
         self.priority: tuple[str, ...] = tuple(org.priority)
         self.overdue_order: tuple[str, ...] = tuple(
@@ -132,19 +132,20 @@ class Office:
         self.teams: list[TeamState] = []
         """Every team that exists at some time in the run (utilisation is kept per team)."""
         self.team_by_name: dict[str, TeamState] = {}
-        for team in teams:
-            if team.name in self.team_by_name:
-                continue
-            worked_types = {
-                k.split(".")[0] for k in team.task_kinds if not k.endswith(".reception")
-            }
-            multiplier = 1.0 + org.task_switching_penalty * max(0, len(worked_types) - 1)
-            state = TeamState(team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS})
-            self.teams.append(state)
-            self.team_by_name[team.name] = state
+        for layout in compiled.layouts.values():
+            for team in layout.teams:
+                if team.name in self.team_by_name:
+                    continue
+                multiplier = team.switching_multiplier(org.task_switching_penalty)
+                state = TeamState(
+                    team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS}
+                )
+                self.teams.append(state)
+                self.team_by_name[team.name] = state
         self.route: dict[str, TeamState] = {}
+        """Task kind -> the team in force for it."""
         self.active_teams: list[TeamState] = []
-        self.set_routing(teams)
+        self.set_routing(compiled.layout_on(0))
         self.caseworkers: list[Caseworker] = []
         self.records = Records(scenario.run.warm_up_days * HOURS_PER_DAY, record_events)
         self.recording = record_events
@@ -167,14 +168,11 @@ class Office:
         self.attendance: Attendance | None = None
         """Decides missed meetings; set only when some case type has no-shows."""
 
-    def set_routing(self, layout: list[EffectiveTeam]) -> None:
-        """Make ``layout`` (the effective teams of one organisation model, in scenario
-        order) the teams in force: each task kind goes to the first of them that does it."""
-        self.active_teams = [self.team_by_name[t.name] for t in layout]
-        self.route = {}
-        for team in self.active_teams:
-            for kind in team.task_kinds:
-                self.route.setdefault(kind, team)
+    def set_routing(self, layout: Layout) -> None:
+        """Make the teams of ``layout`` (one organisation model's) the teams in force,
+        with its routing table."""
+        self.active_teams = [self.team_by_name[t.name] for t in layout.teams]
+        self.route = {kind: self.team_by_name[name] for kind, name in layout.route.items()}
 
     # ---------------------------------------------------------------- events out
 
@@ -198,25 +196,54 @@ class Office:
 
     # --------------------------------------------------------------------- tasks
 
+    def destination(self, user: User, kind: str) -> Caseworker | TeamState:
+        """The routing rule (see the module doc): where a task of ``kind`` for ``user``
+        goes now, a caseworker (their personal queue) or a team (its shared queue)."""
+        owner = user.owner
+        if owner is not None and owner.employed and kind in owner.team.task_kinds:
+            if self.team_work or (self.cover and self.absent_today(owner)):
+                return owner.team
+            return owner
+        return self.route[kind]
+
+    def keeps(self, holder: Caseworker | TeamState, task: Task) -> bool:
+        """May queued ``task`` stay in the queue of ``holder`` after a change? Where the
+        routing rule sends it now; and, under personal caseloads, in the shared queue of
+        the team in force for its kind (a task once shared stays shared even if its user
+        has since got a caseworker)."""
+        if self.destination(task.user, task.kind) is holder:
+            return True
+        return not self.team_work and self.route.get(task.kind) is holder
+
+    def _enqueue(self, task: Task, holder: Caseworker | TeamState) -> None:
+        """Append ``task`` to ``holder``'s queue and wake who can take it."""
+        holder.queues[task.task].append(task)
+        if isinstance(holder, TeamState):
+            self._wake_member(holder, task.task == "reception")
+        elif holder.state == IDLE and not holder.wake.triggered:
+            holder.wake.succeed()
+
     def release(self, user: User, task_name: str, work: float, deadline: float = math.inf) -> Task:
-        """Create a task for ``user`` and put it in the right queue (see module doc)."""
+        """Create a task for ``user`` and put it where the routing rule sends it; a task
+        that leaves the user's caseworker's team is a hand-off (see the module doc)."""
         self.seq += 1
         task = Task(self.env, user, task_name, work, self.seq, deadline)
+        target = self.destination(user, task.kind)
+        task.work *= target.multiplier if isinstance(target, TeamState) else target.team.multiplier
         owner = user.owner
-        if owner is not None and task.kind in owner.team.task_kinds:
-            task.work *= owner.team.multiplier
-            self._to_personal(task, owner)
-        else:
-            team = self.route[task.kind]
-            task.work *= team.multiplier
-            if owner is not None and task_name != "reception":
-                self._let_go(user)
-                task.work += self.handoff_hours
-                if self.env.now >= self.records.t0:
-                    self.records.handoffs += 1
-                if self.recording:
-                    self.log(user, "handoff", owner.name)
-            self._to_shared(task, team)
+        if (
+            owner is not None
+            and task_name != "reception"
+            and target is not owner
+            and target is not owner.team
+        ):
+            self._let_go(user)
+            task.work += self.handoff_hours
+            if self.env.now >= self.records.t0:
+                self.records.handoffs += 1
+            if self.recording:
+                self.log(user, "handoff", owner.name)
+        self._enqueue(task, target)
         if user.extra_work and task_name != "reception":
             task.work += user.extra_work
             user.extra_work = 0.0
@@ -224,18 +251,6 @@ class Office:
         self.queued[task_name] += 1
         self.queued_released_sum += task.released
         return task
-
-    def _to_personal(self, task: Task, cw: Caseworker) -> None:
-        if self.team_work or (self.cover and self.absent_today(cw)):
-            self._to_shared(task, cw.team)
-            return
-        cw.queues[task.task].append(task)
-        if cw.state == IDLE and not cw.wake.triggered:
-            cw.wake.succeed()
-
-    def _to_shared(self, task: Task, team: TeamState) -> None:
-        team.queues[task.task].append(task)
-        self._wake_member(team, task.task == "reception")
 
     def _wake_member(self, team: TeamState, open_to_all: bool) -> None:
         now = self.env.now
@@ -256,58 +271,40 @@ class Office:
         day = int(self.env.now // HOURS_PER_DAY)
         return day < len(absent) and bool(absent[day])
 
-    def destination(self, task: Task) -> tuple[TeamState, None] | tuple[None, Caseworker]:
-        """Where the routing rule sends a queued ``task`` now: ``(None, owner)`` for the
-        owner's personal queue if the owner is employed, their team does the kind, and
-        neither team caseloads nor absence cover send it to a shared queue; otherwise
-        ``(team, None)`` for a team's shared queue: the owner's team under
-        ``caseload_work = 'team'``, else the team in force for the kind."""
-        owner = task.user.owner
-        if owner is not None and owner.employed and task.kind in owner.team.task_kinds:
-            if self.team_work:
-                return owner.team, None
-            if not (self.cover and self.absent_today(owner)):
-                return None, owner
-        return self.route[task.kind], None
-
     def requeue(self, tasks: list[Task]) -> None:
         """Put queued tasks (taken out of other queues) where the routing rule sends them
         now (see :meth:`destination`). Each queue stays in release order."""
-        touched: dict[int, tuple[deque[Task], TeamState | None, Caseworker | None]] = {}
+        touched: dict[int, tuple[deque[Task], Caseworker | TeamState]] = {}
         for task in tasks:
             if task.state != QUEUED:
                 continue
-            team, cw = self.destination(task)
-            if cw is not None:
-                queue = cw.queues[task.task]
-            else:
-                assert team is not None
-                queue = team.queues[task.task]
+            holder = self.destination(task.user, task.kind)
+            queue = holder.queues[task.task]
             queue.append(task)
-            touched[id(queue)] = (queue, team, cw)
-        for queue, team, cw in touched.values():
+            touched[id(queue)] = (queue, holder)
+        for queue, holder in touched.values():
             ordered = sorted(queue, key=lambda t: (t.released, t.seq))
             queue.clear()
             queue.extend(ordered)
-            if cw is not None and cw.state == IDLE and not cw.wake.triggered:
-                cw.wake.succeed()
-            if team is not None:
+            if isinstance(holder, TeamState):
                 for _ in range(len(queue)):
-                    self._wake_member(team, True)
+                    self._wake_member(holder, True)
+            elif holder.state == IDLE and not holder.wake.triggered:
+                holder.wake.succeed()
 
     def rebook(self, task: Task) -> None:
-        """Put ``task`` (a missed meeting, rebooked) back in a queue with its work as it
-        was released: to the user's own caseworker if their team does the task, else to
-        the shared queue of the first team that does it. Its release time becomes now."""
+        """Put ``task`` (a missed meeting, rebooked) back with its work as it was
+        released, where the routing rule sends it now (the user's caseworker lets go of
+        them if it goes to another team; no hand-off time is added). Its release time
+        becomes now."""
         task.state = QUEUED
         task.released = self.env.now
         user = task.user
+        target = self.destination(user, task.kind)
         owner = user.owner
-        if owner is not None and owner.employed and task.kind in owner.team.task_kinds:
-            self._to_personal(task, owner)
-        else:
+        if owner is not None and target is not owner and target is not owner.team:
             self._let_go(user)
-            self._to_shared(task, self.route[task.kind])
+        self._enqueue(task, target)
         self.queued[task.task] += 1
         self.queued_released_sum += task.released
 

@@ -24,7 +24,6 @@ from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.entities import DrawSource, Sampler, User, effort_group, make_draws
 from capacity.model.followup import BenefitClock
 from capacity.model.rng import make_rng, name_key
-from capacity.scenario.inflow import rate_steps
 
 if TYPE_CHECKING:
     from capacity.model.office import Office
@@ -101,7 +100,7 @@ class Pathways:
         users = DrawSource(make_rng(run.seed, self.replication, "users", name_key(name)))
         periods = [
             ((date - run.start_date).days * HOURS_PER_DAY, rate)
-            for date, rate in rate_steps(stream, run)
+            for date, rate in self.scenario.compiled.rate_steps[name]
         ]
         horizon = run.horizon_days * HOURS_PER_DAY
         index = 0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import gc
-import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
-from capacity.model.calendar import HOURS_PER_DAY, DutyCalendar, office_open_days
+from capacity.model.calendar import HOURS_PER_DAY, DutyCalendar
 from capacity.model.caseworker import Caseworker
 from capacity.model.followup import BenefitClock
 from capacity.model.measures import (
@@ -25,10 +25,12 @@ from capacity.model.outages import outage_intervals
 from capacity.model.pathway import Pathways, card_anchor_hours
 from capacity.model.result import ReplicationResult
 from capacity.model.rng import make_rng, name_key
-from capacity.model.workforce import StaffChanges
-from capacity.scenario.routing import routing_warnings
-from capacity.scenario.schema import TASKS, Scenario
-from capacity.scenario.workforce import Person, WorkforcePlan, workforce_plan
+from capacity.model.staff_changes import StaffChanges
+from capacity.scenario.vocabulary import TASKS
+
+if TYPE_CHECKING:
+    from capacity.scenario.schema import Scenario
+    from capacity.scenario.workforce import Person, Workforce
 
 __all__ = ["build_office", "cycle_collector_paused", "replication_result", "run_replication"]
 
@@ -47,21 +49,18 @@ def build_office(
     what a large office costs from what many users in one process cost).
     """
     env = simpy.Environment() if env is None else env
-    plan = workforce_plan(scenario)
-    model = plan.model_on(0)
-    all_teams = [t for m in dict.fromkeys(m for _, m in plan.models) for t in plan.layouts[m]]
-    office = Office(env, scenario, all_teams, record_events)
-    office.set_routing(plan.layouts[model])
+    compiled = scenario.compiled
+    plan = compiled.workforce
+    office = Office(env, scenario, record_events)
     run = scenario.run
-    days = run.horizon_days + 1
-    open_days = office_open_days(scenario.calendar, run, days)
+    days = compiled.days
     for team_state in office.teams:
         team_state.busy_hours = np.zeros(days)
         team_state.duty_hours = np.zeros(days)
     outages = outage_intervals(scenario, replication)
     mentoring = _mentoring_hours(scenario, plan, days)
     teams_by_day = _teams_by_day(plan, days, [t.name for t in office.teams])
-    rotation = _rotation(plan)
+    rotation = plan.rotation()
     caseworkers = []
     for index, person in enumerate(plan.persons):
         # Keyed by the configured team and the person's place in it, so the same
@@ -70,9 +69,9 @@ def build_office(
         position, size = rotation[index]
         calendar = DutyCalendar(
             scenario.calendar,
-            run,
             scenario.staff[person.origin],
-            open_days,
+            compiled.open_days,
+            compiled.iso_weeks,
             position,
             size,
             rng,
@@ -108,25 +107,11 @@ def build_office(
     Pathways(office, scenario, replication, clock).start()
     for cw in office.caseworkers:
         env.process(cw.run())
-    changes = StaffChanges(office, plan, caseworkers)
+    changes = StaffChanges(office, compiled, caseworkers)
     if changes.needed:
         env.process(changes.process(run.horizon_days))
     snapshots = Snapshots(office)
     return env, office, snapshots
-
-
-def _rotation(plan: WorkforcePlan) -> list[tuple[int, int]]:
-    """(position, size) of each person for the summer rotation: their place among the
-    people of their effective team at time 0 (hires: among their configured team)."""
-    groups: dict[str, list[int]] = {}
-    for index, person in enumerate(plan.persons):
-        key = plan.effective_team(index, 0) if not person.hired else f"hired:{person.origin}"
-        groups.setdefault(key or f"hired:{person.origin}", []).append(index)
-    result = [(0, 1)] * len(plan.persons)
-    for members in groups.values():
-        for position, index in enumerate(members):
-            result[index] = (position, len(members))
-    return result
 
 
 def _employed(person: Person, days: int) -> np.ndarray:
@@ -144,22 +129,20 @@ def _fte(person: Person, days: int) -> np.ndarray:
     return fte
 
 
-def _teams_by_day(plan: WorkforcePlan, days: int, names: list[str]) -> list[np.ndarray]:
+def _teams_by_day(plan: Workforce, days: int, names: list[str]) -> list[np.ndarray]:
     """Per person, the index (in ``names``) of their effective team on each day, -1 when
     not employed; the day's duty hours count for that team."""
-    bounds = [0, *plan.change_days, days]
     result = []
     for index in range(len(plan.persons)):
         day_team = np.full(days, -1)
-        for first, last in itertools.pairwise(bounds):
-            name = plan.effective_team(index, first)
+        for first, last, name in plan.team_steps(index, days):
             if name is not None:
                 day_team[first:last] = names.index(name)
         result.append(day_team)
     return result
 
 
-def _mentoring_hours(scenario: Scenario, plan: WorkforcePlan, days: int) -> dict[int, np.ndarray]:
+def _mentoring_hours(scenario: Scenario, plan: Workforce, days: int) -> dict[int, np.ndarray]:
     """Case-work hours per day each mentor gives to training, spread over working days."""
     per_week = len(scenario.calendar.working_weekdays)
     hours: dict[int, np.ndarray] = {}
@@ -200,7 +183,7 @@ def replication_result(office: Office, snapshots: Snapshots, replication: int) -
         figures=key_figures(office, timeseries),
         timeseries=timeseries,
         events=events_frame(office) if office.recording else None,
-        warnings=tuple(routing_warnings(office.scenario)),
+        warnings=office.scenario.compiled.warnings,
         caseloads=final_caseloads(office),
     )
 

@@ -13,7 +13,9 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from capacity.scenario.strict import STRICT
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -27,13 +29,11 @@ __all__ = [
     "Uniform",
 ]
 
-_BASE = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
 
 class Fixed(BaseModel):
     """A constant: every draw is ``value`` (>= 0)."""
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["fixed"] = "fixed"
     value: float = Field(ge=0, le=1e6, description="The constant value, >= 0.")
 
@@ -54,7 +54,7 @@ class Fixed(BaseModel):
 class Exponential(BaseModel):
     """Exponential with the given ``mean`` (> 0); coefficient of variation 1."""
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["exponential"] = "exponential"
     mean: float = Field(gt=0, le=1e6, description="Mean of a draw, > 0.")
 
@@ -74,7 +74,7 @@ class Lognormal(BaseModel):
     the draws have exactly the stated mean and cv.
     """
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["lognormal"] = "lognormal"
     mean: float = Field(gt=0, le=1e6, description="Mean of a draw, > 0.")
     cv: float = Field(gt=0, le=10, description="Coefficient of variation (sd / mean), in (0, 10].")
@@ -96,7 +96,7 @@ class Gamma(BaseModel):
     Shape k = 1 / cv^2 and scale = mean * cv^2.
     """
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["gamma"] = "gamma"
     mean: float = Field(gt=0, le=1e6, description="Mean of a draw, > 0.")
     cv: float = Field(gt=0, le=10, description="Coefficient of variation (sd / mean), in (0, 10].")
@@ -113,7 +113,7 @@ class Gamma(BaseModel):
 class Triangular(BaseModel):
     """Triangular on [``low``, ``high``] with peak at ``mode``; 0 <= low <= mode <= high."""
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["triangular"] = "triangular"
     low: float = Field(ge=0, le=1e6, description="Smallest value, >= 0.")
     mode: float = Field(ge=0, le=1e6, description="Most likely value, low <= mode <= high.")
@@ -145,7 +145,7 @@ class Triangular(BaseModel):
 class Uniform(BaseModel):
     """Uniform on [``low``, ``high``]; 0 <= low < high."""
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["uniform"] = "uniform"
     low: float = Field(ge=0, le=1e6, description="Smallest value, >= 0.")
     high: float = Field(ge=0, le=1e6, description="Largest value, > low.")
@@ -177,7 +177,7 @@ class Empirical(BaseModel):
     ``values`` and a positive sum.
     """
 
-    model_config = _BASE
+    model_config = STRICT
     dist: Literal["empirical"] = "empirical"
     values: list[Annotated[float, Field(ge=0, le=1e6)]] = Field(
         min_length=1, max_length=10_000, description="Observed values, each >= 0."

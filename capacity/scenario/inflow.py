@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
-from capacity.scenario.schema import Run, Stream
+if TYPE_CHECKING:
+    from capacity.scenario.schema import Run, Stream
 
 __all__ = ["rate_steps"]
 

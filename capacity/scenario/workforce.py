@@ -1,27 +1,40 @@
 """Who works where, day by day: the people of a scenario and their dated changes.
 
-Pure data derived from a scenario (no random numbers), shared by validation and by the
-model. Each person is created from a configured team (at time 0 or by a hire) and keeps
-that team's case-work share and absence settings; their FTE, their configured team
-(after moves) and their employment (after leaving) change on dates. Which effective team
-they belong to on a day follows from their configured team and the organisation model in
-force that day (see :func:`capacity.scenario.routing.effective_teams`).
+Pure data derived from a scenario (no random numbers), compiled once with it (see
+:mod:`capacity.scenario.compiled`). Each person is created from a configured team (at
+time 0 or by a hire) and keeps that team's case-work share and absence settings; their
+FTE, their configured team (after moves) and their employment (after leaving) change on
+dates. Which effective team they belong to on a day follows from their configured team
+and the organisation model in force that day (see
+:func:`capacity.scenario.routing.effective_teams`).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
-from capacity.scenario.routing import EffectiveTeam, effective_teams, is_reception_only
-from capacity.scenario.schema import Scenario
+from capacity.scenario.routing import is_reception_only
 
-__all__ = ["Mentoring", "Person", "WorkforcePlan", "workforce_plan"]
+if TYPE_CHECKING:
+    from capacity.scenario.schema import Scenario
+
+__all__ = ["Mentoring", "Person", "Workforce", "build_workforce"]
+
+V = TypeVar("V")
 
 
-@dataclass
+def _step_value(steps: tuple[tuple[int, V], ...] | list[tuple[int, V]], day: int) -> V:
+    """The value of (first day, value) steps in force on ``day`` (the first before them)."""
+    days = [d for d, _ in steps]
+    return steps[max(0, bisect.bisect_right(days, day) - 1)][1]
+
+
+@dataclass(frozen=True)
 class Person:
     """One caseworker over the whole horizon.
 
@@ -35,8 +48,8 @@ class Person:
     position: int
     hire_day: int
     leave_day: int | None = None
-    teams: list[tuple[int, str]] = field(default_factory=list)
-    fte: list[tuple[int, float]] = field(default_factory=list)
+    teams: tuple[tuple[int, str], ...] = ()
+    fte: tuple[tuple[int, float], ...] = ()
 
     @property
     def hired(self) -> bool:
@@ -58,11 +71,6 @@ class Person:
         return _step_value(self.fte, max(day, self.hire_day))
 
 
-def _step_value(steps, day):
-    days = [d for d, _ in steps]
-    return steps[max(0, bisect.bisect_right(days, day) - 1)][1]
-
-
 @dataclass(frozen=True)
 class Mentoring:
     """``mentor`` (a person index) gives ``hours_per_week`` of case-work time on days
@@ -75,32 +83,36 @@ class Mentoring:
     hours_per_week: float
 
 
-@dataclass
-class WorkforcePlan:
+@dataclass(frozen=True)
+class Workforce:
     """People, organisation models and mentoring over the horizon of one scenario.
 
     Attributes:
         persons: everyone who works in the office at some time, in a fixed order (time-0
             staff by configured team in scenario order, then hires in date order).
         models: (first day, organisation model) steps, starting at day 0.
-        layouts: the effective teams (names and task kinds) of each model used.
         mentoring: who trains whom and when.
         change_days: days (> 0) on which any person's team or employment or the model
             changes, ascending.
+        reception_only: configured teams that do reception only (they stay themselves
+            under the generalist model).
         problems: rule violations as 'dotted.path: message' (empty when valid).
     """
 
-    persons: list[Person]
-    models: list[tuple[int, str]]
-    layouts: dict[str, list[EffectiveTeam]]
-    mentoring: list[Mentoring]
-    change_days: list[int]
+    persons: tuple[Person, ...]
+    models: tuple[tuple[int, str], ...]
+    mentoring: tuple[Mentoring, ...]
+    change_days: tuple[int, ...]
     reception_only: frozenset[str]
-    problems: list[str]
+    problems: tuple[str, ...]
 
     def model_on(self, day: int) -> str:
         """The organisation model in force on ``day``."""
         return _step_value(self.models, day)
+
+    def used_models(self) -> list[str]:
+        """The organisation models in force at some time, in order of first use."""
+        return list(dict.fromkeys(model for _, model in self.models))
 
     def effective_team(self, person: int, day: int) -> str | None:
         """Name of the effective team ``person`` works in on ``day`` (None: not employed)."""
@@ -113,27 +125,64 @@ class WorkforcePlan:
             return "generalist"
         return configured
 
-    def team_order(self) -> list[str]:
-        """Every effective team name that exists at some time, in first-seen order (the
-        order of utilisation columns)."""
-        names: dict[str, None] = {}
-        for _, model in self.models:
-            for team in self.layouts[model]:
-                names.setdefault(team.name, None)
-        return list(names)
+    def team_steps(self, person: int, days: int) -> list[tuple[int, int, str | None]]:
+        """(first day, end day, effective team or None) spans of ``person`` over days
+        ``0 .. days - 1``, one per stretch between change days."""
+        bounds = [0, *(d for d in self.change_days if d < days), days]
+        return [
+            (first, last, self.effective_team(person, first))
+            for first, last in itertools.pairwise(bounds)
+            if first < last
+        ]
+
+    def rotation(self) -> list[tuple[int, int]]:
+        """(position, size) of each person for the summer rotation: their place among
+        the people of their effective team at time 0 (hires: among their configured
+        team)."""
+        groups: dict[str, list[int]] = {}
+        for index, person in enumerate(self.persons):
+            key = self.effective_team(index, 0) if not person.hired else None
+            groups.setdefault(key or f"hired:{person.origin}", []).append(index)
+        result = [(0, 1)] * len(self.persons)
+        for members in groups.values():
+            for position, index in enumerate(members):
+                result[index] = (position, len(members))
+        return result
 
 
-def workforce_plan(scenario: Scenario) -> WorkforcePlan:
-    """The :class:`WorkforcePlan` of ``scenario`` (never raises; see ``problems``)."""
+@dataclass
+class _Draft:
+    """A person while the staffing changes are applied in date order."""
+
+    origin: str
+    position: int
+    hire_day: int
+    leave_day: int | None = None
+    teams: list[tuple[int, str]] = field(default_factory=list)
+    fte: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def hired(self) -> bool:
+        return self.hire_day > 0
+
+    def final(self) -> Person:
+        return Person(
+            self.origin, self.position, self.hire_day, self.leave_day, tuple(self.teams),
+            tuple(self.fte),
+        )  # fmt: skip
+
+
+def build_workforce(scenario: Scenario) -> Workforce:
+    """The :class:`Workforce` of ``scenario`` (never raises; see ``problems``)."""
     start = scenario.run.start_date
     problems: list[str] = []
-    persons: list[Person] = []
+    persons: list[_Draft] = []
     members: dict[str, list[int]] = {name: [] for name in scenario.staff}
     positions: dict[str, int] = {}
     for name, team in scenario.staff.items():
         for i in range(team.headcount):
             members[name].append(len(persons))
-            persons.append(Person(name, i, 0, teams=[(0, name)], fte=[(0, team.fte)]))
+            persons.append(_Draft(name, i, 0, teams=[(0, name)], fte=[(0, team.fte)]))
         positions[name] = team.headcount
 
     ramp = scenario.new_staff
@@ -176,7 +225,7 @@ def workforce_plan(scenario: Scenario) -> WorkforcePlan:
             for _ in range(change.people):
                 index = len(persons)
                 persons.append(
-                    Person(
+                    _Draft(
                         change.team,
                         positions[change.team],
                         day,
@@ -236,22 +285,18 @@ def workforce_plan(scenario: Scenario) -> WorkforcePlan:
         models.append((day, reorg.model))
         change_days.add(day)
 
-    layouts = {
-        model: effective_teams(_with_model(scenario, model)) for model in {m for _, m in models}
-    }
-    if len(layouts) > 1 and "generalist" in layouts and "generalist" in scenario.staff:
+    used = {m for _, m in models}
+    if len(used) > 1 and "generalist" in used and "generalist" in scenario.staff:
         problems.append(
             "staff.generalist: the team name 'generalist' is reserved when the organisation "
             "changes to or from the generalist model (rename the team)"
         )
     reception_only = frozenset(n for n, t in scenario.staff.items() if is_reception_only(t))
-    return WorkforcePlan(
-        persons, models, layouts, mentoring, sorted(change_days), reception_only, problems
+    return Workforce(
+        tuple(p.final() for p in persons),
+        tuple(models),
+        tuple(mentoring),
+        tuple(sorted(change_days)),
+        reception_only,
+        tuple(problems),
     )
-
-
-def _with_model(scenario: Scenario, model: str) -> Scenario:
-    if scenario.organisation.model == model:
-        return scenario
-    organisation = scenario.organisation.model_copy(update={"model": model})
-    return scenario.model_copy(update={"organisation": organisation})

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from capacity.scenario.distributions import Distribution, Lognormal
+from capacity.scenario.strict import STRICT
+from capacity.scenario.vocabulary import OrganisationModel
 
 __all__ = [
     "AbsenceWave",
@@ -28,9 +30,6 @@ __all__ = [
     "StaffingChange",
 ]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-OrganisationModel = Literal["generalist", "specialised", "split_aap"]
 DISTURBANCE_NAME = r"^[a-z][a-z0-9_]{0,40}$"
 
 
@@ -50,7 +49,7 @@ class StaffingChange(BaseModel):
       handed on as for a leaver.
     """
 
-    model_config = _STRICT
+    model_config = STRICT
     date: dt.date = Field(strict=False, description="Date the change takes effect (midnight).")
     team: str = Field(description="Name of a team in [staff].")
     change: Literal["hire", "leave", "fte", "move"] = Field(description="hire, leave, fte or move.")
@@ -92,7 +91,7 @@ class NewStaff(BaseModel):
     The numbers are stated assumptions.
     """
 
-    model_config = _STRICT
+    model_config = STRICT
     ramp_up_days: float = Field(
         default=90.0,
         ge=0,
@@ -126,7 +125,7 @@ class Reorganisation(BaseModel):
     (under the caseload cap), which costs ``organisation.handover_hours_per_user``.
     """
 
-    model_config = _STRICT
+    model_config = STRICT
     date: dt.date = Field(strict=False, description="Date the new model takes effect.")
     model: OrganisationModel = Field(description="generalist, specialised or split_aap.")
 
@@ -139,7 +138,7 @@ class AbsenceWave(BaseModel):
     the seed). Their work waits or is covered as ``organisation.absence_cover`` says.
     """
 
-    model_config = _STRICT
+    model_config = STRICT
     name: str | None = Field(
         default=None,
         pattern=DISTURBANCE_NAME,
@@ -166,7 +165,7 @@ class ItOutage(BaseModel):
     """A dated IT outage: no case work can be done while it lasts (work in hand is
     suspended and resumes afterwards)."""
 
-    model_config = _STRICT
+    model_config = STRICT
     name: str | None = Field(
         default=None,
         pattern=DISTURBANCE_NAME,
@@ -185,7 +184,7 @@ class ItDowntime(BaseModel):
     """Random IT outages: a Poisson process in calendar time, each outage stopping all
     case work for a random number of hours. Off by default."""
 
-    model_config = _STRICT
+    model_config = STRICT
     outages_per_year: float = Field(
         default=0.0,
         ge=0,

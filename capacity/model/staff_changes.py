@@ -18,7 +18,10 @@ absent caseworkers are emptied into their teams' shared queues (step 4 alone).
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from typing import TYPE_CHECKING
+
+import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.entities import CANCELLED, QUEUED, STARTED, Task, User
@@ -26,7 +29,7 @@ from capacity.model.entities import CANCELLED, QUEUED, STARTED, Task, User
 if TYPE_CHECKING:
     from capacity.model.caseworker import Caseworker
     from capacity.model.office import Office, TeamState
-    from capacity.scenario.workforce import WorkforcePlan
+    from capacity.scenario.compiled import CompiledScenario
 
 __all__ = ["CHANGE_OFFSET_HOURS", "StaffChanges"]
 
@@ -55,26 +58,27 @@ def current_kind(user: User) -> str | None:
 
 
 class StaffChanges:
-    """Applies a :class:`WorkforcePlan` to an office as time passes.
+    """Applies the compiled workforce of a scenario to an office as time passes.
 
-    ``caseworkers`` holds one caseworker per person of the plan, in the plan's order.
+    ``caseworkers`` holds one caseworker per person of the workforce, in its order.
     """
 
-    def __init__(self, office: Office, plan: WorkforcePlan, caseworkers: list[Caseworker]):
+    def __init__(self, office: Office, compiled: CompiledScenario, caseworkers: list[Caseworker]):
         self.office = office
-        self.plan = plan
+        self.compiled = compiled
+        self.workforce = compiled.workforce
         self.caseworkers = caseworkers
-        self.model = plan.model_on(0)
+        self.model = self.workforce.model_on(0)
 
     @property
     def needed(self) -> bool:
         """Does the run need the daily process at all?"""
-        return bool(self.plan.change_days) or self.office.cover
+        return bool(self.workforce.change_days) or self.office.cover
 
-    def process(self, days: int):
+    def process(self, days: int) -> Generator[simpy.Event, object, None]:
         """SimPy process: apply the changes of each day (only the days that need it)."""
         env = self.office.env
-        change_days = set(self.plan.change_days)
+        change_days = set(self.workforce.change_days)
         for day in range(1, days):
             if day not in change_days and not self.office.cover:
                 continue
@@ -85,12 +89,13 @@ class StaffChanges:
                 self._tidy_queues()
 
     def apply(self, day: int) -> None:
-        """Bring teams, routing, caseloads and queues in line with ``day`` of the plan."""
-        office, plan = self.office, self.plan
+        """Bring teams, routing, caseloads and queues in line with ``day`` of the
+        workforce."""
+        office, plan = self.office, self.workforce
         model = plan.model_on(day)
         if model != self.model:
             self.model = model
-            office.set_routing(plan.layouts[model])
+            office.set_routing(self.compiled.layouts[model])
         loose: list[Task] = []
         for index, cw in enumerate(self.caseworkers):
             name = plan.effective_team(index, day)
@@ -132,48 +137,19 @@ class StaffChanges:
             loose.append(task)
         return loose
 
-    def _shared_home(self, task: Task) -> TeamState | None:
-        """The team whose shared queue may keep ``task``: under team caseloads the one the
-        routing rule sends it to; otherwise the team in force for its kind (a task already
-        shared stays shared even if its user has since got a caseworker)."""
-        office = self.office
-        if office.team_work:
-            return office.destination(task)[0]
-        return office.route.get(task.kind)
-
     def _misplaced(self) -> list[Task]:
         """Take out of every queue the tasks the routing rule now sends elsewhere."""
         office = self.office
         moved: list[Task] = []
-        for cw in office.caseworkers:
-            away = office.cover and office.absent_today(cw)
-            for queue in cw.queues.values():
-                if not queue:
-                    continue
-                keep = []
-                for task in queue:
-                    if task.state == CANCELLED:
-                        continue
-                    if (
-                        cw.employed
-                        and not away
-                        and task.user.owner is cw
-                        and task.kind in cw.team.task_kinds
-                    ):
-                        keep.append(task)
-                    else:
-                        moved.append(task)
-                if len(keep) != len(queue):
-                    queue.clear()
-                    queue.extend(keep)
-        for team in office.teams:
-            for queue in team.queues.values():
+        holders: list[Caseworker | TeamState] = [*office.caseworkers, *office.teams]
+        for holder in holders:
+            for queue in holder.queues.values():
                 if not queue:
                     continue
                 live = [t for t in queue if t.state != CANCELLED]
-                keep = [t for t in live if self._shared_home(t) is team]
+                keep = [t for t in live if office.keeps(holder, t)]
                 if len(keep) != len(queue):
-                    moved += [t for t in live if self._shared_home(t) is not team]
+                    moved += [t for t in live if not office.keeps(holder, t)]
                     queue.clear()
                     queue.extend(keep)
         return moved
