@@ -154,7 +154,7 @@ def test_nb_folder_plots_the_same_numbers(scenario_file: Path, tmp_path: Path) -
     (en,) = (out / "en" / "tiny").iterdir()
     (nb,) = (out / "nb" / "tiny").iterdir()
     assert invoke("plot", nb, "--out", tmp_path / "figures").exit_code == 0
-    from capacity.outputs.plots import _read_csv
+    from capacity.outputs.plots.charts import _read_csv
 
     pd.testing.assert_frame_equal(
         series_band(_read_csv(nb, "timeseries.csv"), "users_in_office"),
@@ -292,7 +292,7 @@ def test_rolling_totals_sum_the_trailing_week_within_each_replication() -> None:
 
 def test_disturbances_are_marked_from_the_manifest_scenario() -> None:
     """The bundled replay has a sick-leave wave (a span) and a reorganisation (an instant)."""
-    from capacity.outputs.plots import _disturbance_marks
+    from capacity.outputs.plots.charts import _disturbance_marks
     from capacity.scenario import load_scenario
 
     scenario = load_scenario("office_2011_reorganised").model_dump(mode="json")
