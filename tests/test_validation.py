@@ -20,8 +20,10 @@ from capacity.interfaces import cli
 from capacity.interfaces.common import EXIT_CHECKS_FAILED
 from capacity.model import ReplicationResult
 from capacity.scenario import Scenario, with_changes
-from capacity.validation import VALIDATION_COLUMNS, Check, exact, judge, suite
+from capacity.validation import VALIDATION_COLUMNS, Check, exact, judge, runs, suite
 from capacity.validation.measure import reduce_events
+from capacity.validation.sections import queueing
+from capacity.validation.sections.evidence import Evidence
 
 runner = CliRunner()
 
@@ -103,7 +105,7 @@ def test_return_loop_refuses_a_share_outside_0_1_and_an_unstable_station() -> No
 def test_loop_checks_expect_the_exact_values_of_loop_check() -> None:
     """The suite's loop run is the bundled loop_check, shortened for --quick, and its
     checks expect the values stated in the scenario file's header."""
-    (run,) = [r for r in suite._plan_runs(suite.QUICK) if r.label == "loop_check"]
+    (run,) = [r for r in runs.plan_runs(runs.QUICK) if r.label == "loop_check"]
     assert run.base == "loop_check"
     assert (run.scenario.run.horizon_days, run.scenario.run.warm_up_days) == (50, 2)
     columns = [
@@ -115,7 +117,7 @@ def test_loop_checks_expect_the_exact_values_of_loop_check() -> None:
         "check_time_in_office_hours_mean",
     ]
     figures = {"loop_check": pd.DataFrame(math.nan, index=range(3), columns=columns)}
-    outcomes = suite._Checks([run], figures, suite.QUICK)._loop()
+    outcomes = queueing.loop_checks(Evidence([run], figures, runs.QUICK))
     expected = {o.check.id: o.check.expected_low for o in outcomes}
     assert expected == pytest.approx(
         {
@@ -435,7 +437,7 @@ def test_a_tolerance_that_cannot_be_met_fails(
 ) -> None:
     """A zero tolerance cannot hold a simulated interval: those checks fail as too
     imprecise to tell, and the command exits 3."""
-    monkeypatch.setattr(suite, "_P_WAIT_TOLERANCE", 0.0)
+    monkeypatch.setattr(queueing, "_P_WAIT_TOLERANCE", 0.0)
     result, table, _ = _rerun(quick_run, tmp_path, monkeypatch)
     assert result.exit_code == EXIT_CHECKS_FAILED
     failed = table[~table["passed"]]
