@@ -16,7 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 import capacity
-from capacity.interfaces import app_cmd, app_labels, app_logic, cli
+from capacity.interfaces import cli
+from capacity.interfaces.web import command as app_cmd
+from capacity.interfaces.web import labels as app_labels
+from capacity.interfaces.web import logic as app_logic
 from capacity.scenario import Scenario, ScenarioError, load_scenario
 from capacity.scenario.loading import MAX_SCENARIO_BYTES, load_scenario_bytes
 

@@ -4,6 +4,8 @@ they draw, checked against the folders' CSV files."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -154,11 +156,11 @@ def test_nb_folder_plots_the_same_numbers(scenario_file: Path, tmp_path: Path) -
     (en,) = (out / "en" / "tiny").iterdir()
     (nb,) = (out / "nb" / "tiny").iterdir()
     assert invoke("plot", nb, "--out", tmp_path / "figures").exit_code == 0
-    from capacity.outputs.plots import _read_csv
+    from capacity.outputs.plots.reading import read_table
 
     pd.testing.assert_frame_equal(
-        series_band(_read_csv(nb, "timeseries.csv"), "users_in_office"),
-        series_band(_read_csv(en, "timeseries.csv"), "users_in_office"),
+        series_band(read_table(nb, "timeseries.csv"), "users_in_office"),
+        series_band(read_table(en, "timeseries.csv"), "users_in_office"),
     )
     assert (tmp_path / "figures" / "caseloads_end.png").read_bytes().startswith(PNG)
 
@@ -292,12 +294,20 @@ def test_rolling_totals_sum_the_trailing_week_within_each_replication() -> None:
 
 def test_disturbances_are_marked_from_the_manifest_scenario() -> None:
     """The bundled replay has a sick-leave wave (a span) and a reorganisation (an instant)."""
-    from capacity.outputs.plots import _disturbance_marks
+    from capacity.outputs.plots.reading import disturbance_marks
     from capacity.scenario import load_scenario
 
     scenario = load_scenario("office_2011_reorganised").model_dump(mode="json")
-    assert _disturbance_marks(scenario) == [
+    assert disturbance_marks(scenario) == [
         ("absence wave: sick_leave_wave", "2011-01-10", "2011-02-07"),
         ("reorganisation: reorganisation_1", "2011-03-01", "2011-03-01"),
     ]
-    assert _disturbance_marks({"run": "broken"}) == []
+    assert disturbance_marks({"run": "broken"}) == []
+
+
+def test_reading_and_reducing_a_folder_need_no_matplotlib() -> None:
+    """matplotlib is imported only to draw: importing the plots package (its reading and
+    reducing modules included) leaves it out, so commands that never draw start fast."""
+    code = "import sys, capacity.outputs.plots; assert 'matplotlib' not in sys.modules"
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ANALYTIC
 from scipy import stats
 
 from capacity.experiment.erlang import erlang_c, erlang_c_staffing
@@ -97,11 +96,27 @@ def test_mser5_finds_the_end_of_a_linear_decline_and_keeps_a_stationary_series()
     assert mser5_truncation(np.full(60, 3.0)) == 0
 
 
-@pytest.mark.parametrize("case", ["mm1_rho08", "mmc_c5_rho09", "mmc_c10_rho085"])
-def test_erlang_c_matches_the_exact_cases(case: str) -> None:
-    exact = ANALYTIC[case]
-    load = exact["lambda_per_hour"] / exact["mu_per_hour"]
-    assert erlang_c(exact["servers"], load) == pytest.approx(exact["p_wait"], rel=1e-12)
+@pytest.mark.parametrize(
+    ("servers", "load", "p_wait"),
+    [
+        # M/M/1: an arrival waits when the server is busy, P(wait) = rho = load.
+        (1, 0.5, 0.5),
+        (1, 0.8, 0.8),
+        # M/M/2: P(wait) = 2 rho^2 / (1 + rho) with rho = load / 2, i.e. a^2 / (2 + a).
+        (2, 1.0, 1 / 3),
+        (2, 1.6, 1.6**2 / 3.6),
+        # Erlang's sum worked out in fractions: c = 3, a = 2: 4 / (5 + 4); c = 5, a = 4:
+        # (128/3) / (103/3 + 128/3).
+        (3, 2.0, 4 / 9),
+        (5, 4.0, 128 / 231),
+    ],
+)
+def test_erlang_c_matches_values_worked_out_by_hand(
+    servers: int, load: float, p_wait: float
+) -> None:
+    """Erlang C against closed forms and hand-computed values (Gross, Shortle, Thompson
+    and Harris, Fundamentals of Queueing Theory, 4th ed., chapter 2: M/M/1 and M/M/c)."""
+    assert erlang_c(servers, load) == pytest.approx(p_wait, rel=1e-12)
 
 
 def test_erlang_c_staffing_is_the_fewest_servers_meeting_the_target() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ANALYTIC
+from helpers import QUEUES
 from typer.testing import CliRunner
 
 from capacity.experiment import staffing as staffing_module
@@ -23,8 +23,8 @@ def test_least_servers_on_mmc_check_equal_erlang_c(max_p_wait: float) -> None:
     below the target equal the Erlang-C answer: 6, 7 and 8 servers (exact P(wait) 0.422,
     0.217 and 0.104; the targets are chosen clear of the values at the integer levels so
     that a 95 % interval can decide). Bisection simulates far fewer than the 12 levels."""
-    case = ANALYTIC["mmc_c5_rho09"]
-    load = case["lambda_per_hour"] / case["mu_per_hour"]
+    lam, mu, _ = QUEUES["mmc_c5_rho09"]
+    load = lam / mu
     scenario = with_changes(
         load_scenario("mmc_check"), {"run.horizon_days": 60, "run.warm_up_days": 5}
     )

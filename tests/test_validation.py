@@ -13,56 +13,80 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from helpers import ANALYTIC
+from helpers import QUEUES, TANDEM
 from typer.testing import CliRunner
 
 from capacity.interfaces import cli
 from capacity.interfaces.common import EXIT_CHECKS_FAILED
 from capacity.model import ReplicationResult
 from capacity.scenario import Scenario, with_changes
-from capacity.validation import VALIDATION_COLUMNS, Check, exact, judge, suite
+from capacity.validation import VALIDATION_COLUMNS, Check, exact, judge, runs, suite
 from capacity.validation.measure import reduce_events
+from capacity.validation.sections import queueing
+from capacity.validation.sections.evidence import Evidence
 
 runner = CliRunner()
 
 # ------------------------------------------------------------ exact results
 
 
-@pytest.mark.parametrize("case", ["mm1_rho08", "mmc_c5_rho09", "mmc_c10_rho085"])
-def test_mmc_matches_the_stored_exact_results(case: str) -> None:
-    """Erlang C and its consequences agree with tests/data/analytic.json."""
-    c = ANALYTIC[case]
-    q = exact.mmc(c["lambda_per_hour"], c["mu_per_hour"], c["servers"])
-    for field in ("utilisation", "p_wait", "wq_hours", "lq", "w_hours", "l"):
-        assert getattr(q, field) == pytest.approx(c[field], rel=1e-12), field
+def _erlang_c_by_the_sum(servers: int, load: float) -> float:
+    """Erlang C from its textbook sum, apart from the package's implementation."""
+    last = load**servers / math.factorial(servers) * servers / (servers - load)
+    return last / (sum(load**k / math.factorial(k) for k in range(servers)) + last)
 
 
-def test_tandem_matches_the_stored_exact_results() -> None:
-    """Each station as its own M/M/c queue and the total time: Jackson's theorem."""
-    t = ANALYTIC["tandem_3stage"]
-    stations = [(s["mu_per_hour"], s["servers"]) for s in t["stages"]]
-    queues, total = exact.tandem(t["lambda_per_hour"], stations)
-    for q, s in zip(queues, t["stages"], strict=True):
-        assert q.wq_hours == pytest.approx(s["wq_hours"], rel=1e-12)
-    assert total == pytest.approx(t["w_total_hours"], rel=1e-12)
+@pytest.mark.parametrize("case", sorted(QUEUES))
+def test_mmc_follows_from_erlang_c(case: str) -> None:
+    """Each figure of the queues the tests simulate, from P(wait) by its textbook
+    formula: Wq = C / (c mu - lambda), Lq = lambda Wq, W = Wq + 1 / mu, L = lambda W
+    (Little), utilisation lambda / (c mu); C by Erlang's sum, computed here."""
+    lam, mu, c = QUEUES[case]
+    q = exact.mmc(lam, mu, c)
+    p_wait = _erlang_c_by_the_sum(c, lam / mu)
+    wq = p_wait / (c * mu - lam)
+    assert q.utilisation == pytest.approx(lam / (c * mu), rel=1e-12)
+    assert q.p_wait == pytest.approx(p_wait, rel=1e-12)
+    assert q.wq_hours == pytest.approx(wq, rel=1e-12)
+    assert q.lq == pytest.approx(lam * wq, rel=1e-12)
+    assert q.w_hours == pytest.approx(wq + 1 / mu, rel=1e-12)
+    assert q.l == pytest.approx(lam * (wq + 1 / mu), rel=1e-12)
 
 
-def test_mm1_is_the_textbook_formula() -> None:
-    """M/M/1: P(wait) = rho and Wq = rho / (mu - lambda), by hand."""
-    q = exact.mmc(0.5, 1.0, 1)
-    assert q.p_wait == pytest.approx(0.5)
-    assert q.wq_hours == pytest.approx(1.0)
+def test_mm1_and_mm2_are_the_closed_forms() -> None:
+    """By hand (Gross, Shortle, Thompson and Harris, Fundamentals of Queueing Theory,
+    4th ed., chapter 2). M/M/1 at lambda 0.8, mu 1 (rho 0.8): P(wait) = rho,
+    Wq = rho / (mu - lambda) = 4 h, Lq = rho^2 / (1 - rho) = 3.2, W = 1 / (mu - lambda)
+    = 5 h, L = rho / (1 - rho) = 4. M/M/2 at lambda 1.6, mu 1 (rho 0.8): P(wait) =
+    2 rho^2 / (1 + rho) = 0.7111, Lq = 2 rho^3 / (1 - rho^2) = 2.8444, L = 2 rho /
+    (1 - rho^2) = 4.4444."""
+    q = exact.mmc(0.8, 1.0, 1)
+    assert (q.p_wait, q.wq_hours, q.lq, q.w_hours, q.l) == pytest.approx(
+        (0.8, 4.0, 3.2, 5.0, 4.0), rel=1e-12
+    )
+    q = exact.mmc(1.6, 1.0, 2)
+    assert q.p_wait == pytest.approx(2 * 0.8**2 / 1.8, rel=1e-12)
+    assert q.lq == pytest.approx(2 * 0.8**3 / (1 - 0.8**2), rel=1e-12)
+    assert q.wq_hours == pytest.approx(q.lq / 1.6, rel=1e-12)
+    assert q.l == pytest.approx(2 * 0.8 / (1 - 0.8**2), rel=1e-12)
+
+
+def test_tandem_is_jackson_by_hand() -> None:
+    """tandem_check, arrivals at 2 per hour: reception (M/M/1, mu 3) waits
+    rho / (mu - lambda) = 2/3 h; assessment (M/M/3, mu 1, load 2) has C = 4/9 by
+    Erlang's sum, so Wq = C / (3 - 2) = 4/9 h; plan (M/M/5, mu 0.5, load 4) has
+    C = 128/231, so Wq = C / (2.5 - 2) = 256/231 h. By Jackson's theorem the time
+    through is the sum of the stations' Wq + 1 / mu: 5.5527 h, as the scenario file
+    states."""
+    queues, total = exact.tandem(*TANDEM)
+    assert [q.wq_hours for q in queues] == pytest.approx([2 / 3, 4 / 9, 256 / 231], rel=1e-12)
+    assert total == pytest.approx((2 / 3 + 1 / 3) + (4 / 9 + 1) + (256 / 231 + 2), rel=1e-12)
+    assert total == pytest.approx(5.5527, abs=1e-4)
 
 
 def test_unstable_queue_is_refused() -> None:
     with pytest.raises(ValueError, match="unstable"):
         exact.mmc(5.0, 1.0, 5)
-
-
-def _erlang_c_by_the_sum(servers: int, load: float) -> float:
-    """Erlang C from its textbook sum, apart from the package's implementation."""
-    last = load**servers / math.factorial(servers) * servers / (servers - load)
-    return last / (sum(load**k / math.factorial(k) for k in range(servers)) + last)
 
 
 def test_return_loop_is_mmc_at_lambda_over_q_by_hand() -> None:
@@ -103,7 +127,7 @@ def test_return_loop_refuses_a_share_outside_0_1_and_an_unstable_station() -> No
 def test_loop_checks_expect_the_exact_values_of_loop_check() -> None:
     """The suite's loop run is the bundled loop_check, shortened for --quick, and its
     checks expect the values stated in the scenario file's header."""
-    (run,) = [r for r in suite._plan_runs(suite.QUICK) if r.label == "loop_check"]
+    (run,) = [r for r in runs.plan_runs(runs.QUICK) if r.label == "loop_check"]
     assert run.base == "loop_check"
     assert (run.scenario.run.horizon_days, run.scenario.run.warm_up_days) == (50, 2)
     columns = [
@@ -115,7 +139,7 @@ def test_loop_checks_expect_the_exact_values_of_loop_check() -> None:
         "check_time_in_office_hours_mean",
     ]
     figures = {"loop_check": pd.DataFrame(math.nan, index=range(3), columns=columns)}
-    outcomes = suite._Checks([run], figures, suite.QUICK)._loop()
+    outcomes = queueing.loop_checks(Evidence([run], figures, runs.QUICK))
     expected = {o.check.id: o.check.expected_low for o in outcomes}
     assert expected == pytest.approx(
         {
@@ -435,7 +459,7 @@ def test_a_tolerance_that_cannot_be_met_fails(
 ) -> None:
     """A zero tolerance cannot hold a simulated interval: those checks fail as too
     imprecise to tell, and the command exits 3."""
-    monkeypatch.setattr(suite, "_P_WAIT_TOLERANCE", 0.0)
+    monkeypatch.setattr(queueing, "_P_WAIT_TOLERANCE", 0.0)
     result, table, _ = _rerun(quick_run, tmp_path, monkeypatch)
     assert result.exit_code == EXIT_CHECKS_FAILED
     failed = table[~table["passed"]]

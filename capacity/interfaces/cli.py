@@ -17,7 +17,6 @@ from rich.console import Console
 
 from capacity.experiment.automatic import run_automatic
 from capacity.interfaces import (
-    app_cmd,
     compare_cmd,
     plot_cmd,
     staff_cmd,
@@ -43,6 +42,7 @@ from capacity.interfaces.common import (
     with_progress,
 )
 from capacity.interfaces.table_options import CsvLocaleOption, FormatOption, check_table_options
+from capacity.interfaces.web import command as app_cmd
 from capacity.model import figure_catalogue
 from capacity.outputs import write_results
 from capacity.scenario import (

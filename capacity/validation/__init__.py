@@ -7,15 +7,8 @@ rule (see :mod:`capacity.validation.checks`); :func:`write_validation` writes
 """
 
 from capacity.validation.checks import VALIDATION_COLUMNS, Check, Outcome, judge
-from capacity.validation.suite import (
-    FULL,
-    QUICK,
-    SECTIONS,
-    RunRecord,
-    Sizes,
-    ValidationReport,
-    run_validation,
-)
+from capacity.validation.runs import FULL, QUICK, RunRecord, Sizes
+from capacity.validation.suite import SECTIONS, ValidationReport, run_validation
 
 __all__ = [
     "FULL",

@@ -4,10 +4,10 @@ Pick a scenario (bundled, given to ``capacity app``, or uploaded), change the of
 with the controls on the left, run it against the scenario as it is (paired: the same
 users in both), read the key figures and the charts over time, and download the
 results and the changed scenario. The work is done by
-:mod:`capacity.interfaces.app_logic`; this script only lays it out, in the language
-chosen on the page (:mod:`capacity.interfaces.app_labels`).
+:mod:`capacity.interfaces.web.logic`; this script only lays it out, in the language
+chosen on the page (:mod:`capacity.interfaces.web.labels`).
 
-Started by ``capacity app`` as ``streamlit run app.py -- --scenario S --workers N``.
+Started by ``capacity app`` as ``streamlit run page.py -- --scenario S --workers N``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 import streamlit as st
 
 from capacity.experiment import ComparisonResult
-from capacity.interfaces import app_labels as words
-from capacity.interfaces import app_logic as logic
+from capacity.interfaces.web import labels as words
+from capacity.interfaces.web import logic
 from capacity.outputs.plots import png_bytes, series_figure
 from capacity.scenario import Scenario, ScenarioError
 from capacity.scenario.loading import MAX_SCENARIO_BYTES
@@ -400,6 +400,6 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    # Under ``streamlit run app.py -- ARGS`` the arguments follow the script's path;
+    # Under ``streamlit run page.py -- ARGS`` the arguments follow the script's path;
     # otherwise (Streamlit's test runner) the process's own arguments are not the page's.
-    main(sys.argv[1:] if sys.argv and sys.argv[0].endswith("app.py") else [])
+    main(sys.argv[1:] if sys.argv and sys.argv[0].endswith("page.py") else [])

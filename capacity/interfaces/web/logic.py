@@ -2,7 +2,7 @@
 changed scenario they describe (checked as the command line checks it), the paired run
 against the baseline, and what the page shows and offers for download.
 
-The page (:mod:`capacity.interfaces.app`) only lays these out; everything here is plain
+The page (:mod:`capacity.interfaces.web.page`) only lays these out; everything here is plain
 Python, tested without a browser.
 """
 
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from capacity.experiment import ComparisonResult, compare
 from capacity.experiment.executor import ProgressCallback
-from capacity.interfaces.app_labels import FIGURES
+from capacity.interfaces.web.labels import FIGURES
 from capacity.outputs.plots import series_band
 from capacity.outputs.spreadsheets import workbook_bytes
 from capacity.outputs.writer import CSV_LOCALES
@@ -77,7 +77,7 @@ class PageSettings:
 
 def page_settings(argv: Sequence[str]) -> PageSettings:
     """The page's settings from its command line (``--scenario S --workers N``, as
-    ``capacity app`` writes it after ``streamlit run app.py --``)."""
+    ``capacity app`` writes it after ``streamlit run page.py --``)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--scenario", default=None)
     parser.add_argument("--workers", type=int, default=1)
@@ -125,7 +125,7 @@ class Control:
         path: the dotted path (``staff.follow_up.headcount``).
         section: ``staff``, ``org``, ``inflow`` or ``start`` (where the page puts it).
         kind: ``int``, ``float``, ``choice`` or ``cap`` (a whole number, 0 meaning none).
-        label, help: keys of :data:`capacity.interfaces.app_labels.TEXT`.
+        label, help: keys of :data:`capacity.interfaces.web.labels.TEXT`.
         values: what the label and help text fill in (``team``, ``low``, ``high``, ...).
         low, high: the allowed range, from the scenario schema.
         value: the baseline's value as the control shows it.
@@ -393,7 +393,7 @@ class Card:
 
 
 def cards(result: ComparisonResult) -> list[Card]:
-    """The key figures of :data:`capacity.interfaces.app_labels.FIGURES` that both offices
+    """The key figures of :data:`capacity.interfaces.web.labels.FIGURES` that both offices
     have, in that order."""
     summary = result.results[1].summary.set_index("name")
     table = result.table.set_index("figure")

@@ -28,7 +28,7 @@ from capacity.scenario import ScenarioError, load_scenario
 
 __all__ = ["APP_SCRIPT", "DEFAULT_HOST", "DEFAULT_PORT", "app", "streamlit_command"]
 
-APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
+APP_SCRIPT = Path(__file__).resolve().parent / "page.py"
 """The Streamlit script of the page."""
 
 DEFAULT_HOST = "127.0.0.1"
@@ -41,7 +41,7 @@ _UPLOAD_LIMIT_MB = 1
 
 
 def streamlit_command(host: str, port: int, scenario: str | None, workers: int) -> list[str]:
-    """The command that serves the page: ``python -m streamlit run app.py`` with the
+    """The command that serves the page: ``python -m streamlit run page.py`` with the
     safe settings (listen on ``host`` only, headless, no usage statistics, no file
     watcher, uploads up to 1 MB, no tracebacks in the browser), then ``--`` and the
     page's own arguments."""
