@@ -1,40 +1,62 @@
 """capacity: discrete-event simulation of caseload and capacity in a local NAV office.
 
-The flow is scenario (validated input) -> model (SimPy processes, one replication) ->
-experiment (replications) -> outputs (tables, files) -> interfaces (CLI).
+The flow is scenario (validated input, compiled once) -> model (SimPy processes, one
+replication) -> experiment (replications, typed results) -> outputs (tables, files) ->
+interfaces (command line, web page).
 
-``capacity.run(scenario, ...)`` is :func:`capacity.experiment.run_experiment`;
-``capacity.compare([base, *alternatives], ...)`` is :func:`capacity.experiment.compare`;
-``capacity.sweep(scenario, variations_or_points, ...)`` is
-:func:`capacity.experiment.sweep`;
-``capacity.least_staffing(scenario, ["figure>=value"], "PATH=LOW:HIGH", ...)`` is
-:func:`capacity.experiment.staffing.least_staffing_table`;
-``capacity.validate(quick=False, ...)`` is :func:`capacity.validation.run_validation`.
+Every experiment takes a scenario (a :class:`Scenario`, a scenario file or the name of
+a bundled scenario) and how to run it, as a :class:`Settings` object or by keyword, and
+returns a result with ``.scenario``, ``.settings``, ``.summary`` (a pandas DataFrame)
+and ``.save(folder)``:
+
+* ``capacity.run(scenario, replications=20, workers=4)`` -> :class:`RunResult`;
+* ``capacity.compare([base, alternative, ...])`` -> :class:`ComparisonResult`;
+* ``capacity.sweep(scenario, ["staff.follow_up.headcount=6:10:2"])`` ->
+  :class:`SweepResult`;
+* ``capacity.least_staffing(scenario, ["aap_with_valid_plan_share>=0.9"],
+  "staff.follow_up.headcount=5:20")`` -> :class:`StaffingResult` (``.answer``);
+* ``capacity.validate(quick=True)`` -> :class:`ValidationReport`.
 """
+
+from importlib import metadata
 
 from capacity.experiment import (
     ComparisonResult,
-    ExperimentResult,
+    RunResult,
+    Settings,
+    StaffingResult,
+    SweepResult,
     compare,
+    least_staffing,
     run_experiment,
     sweep,
 )
-from capacity.experiment.staffing import least_staffing_table
-from capacity.outputs import write_comparison, write_results
-from capacity.scenario import Scenario, ScenarioError, load_scenario
-from capacity.validation import run_validation
+from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
+from capacity.validation import ValidationReport, run_validation
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    try:
+        return metadata.version("capacity")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "0+unknown"
+
+
+__version__ = _version()
+"""The installed version of the package (from its metadata)."""
 
 run = run_experiment
-least_staffing = least_staffing_table
 validate = run_validation
 
 __all__ = [
     "ComparisonResult",
-    "ExperimentResult",
+    "RunResult",
     "Scenario",
     "ScenarioError",
+    "Settings",
+    "StaffingResult",
+    "SweepResult",
+    "ValidationReport",
     "__version__",
     "compare",
     "least_staffing",
@@ -43,6 +65,5 @@ __all__ = [
     "run_experiment",
     "sweep",
     "validate",
-    "write_comparison",
-    "write_results",
+    "with_changes",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from capacity.experiment import Settings
 from capacity.experiment import confidence_interval as interval
 from capacity.experiment.executor import map_replications
 from capacity.model import ReplicationResult
@@ -38,4 +39,4 @@ def variant(name: str, **changes: Any) -> Scenario:
 
 def replicate(scenario: Scenario, replications: int) -> list[ReplicationResult]:
     """Replications 0..n-1 on two processes (results in replication order)."""
-    return map_replications([(scenario, r) for r in range(replications)], workers=2)
+    return map_replications([(scenario, r) for r in range(replications)], Settings(workers=2))

@@ -192,7 +192,7 @@ def paired() -> capacity.ComparisonResult:
 def test_paired_run_direction(paired: capacity.ComparisonResult) -> None:
     """The same users arrive in both offices (difference exactly 0); with three
     follow-up caseworkers instead of one, more users have a plan and caseloads fall."""
-    table = paired.table.set_index("figure")
+    table = paired.summary.set_index("figure")
     assert table.loc["users_arrived", "difference"] == 0
     assert table.loc["aap_with_valid_plan_share", "ci_low"] > 0
     assert table.loc["caseload_follow_up_mean", "ci_high"] < 0
@@ -239,7 +239,7 @@ def test_downloaded_tables(paired: capacity.ComparisonResult) -> None:
     )
     pd.testing.assert_frame_equal(plain, nb)
     assert plain["difference"].tolist() == pytest.approx(
-        paired.table["difference"].tolist(), rel=1e-9, nan_ok=True
+        paired.summary["difference"].tolist(), rel=1e-9, nan_ok=True
     )
     book = openpyxl.load_workbook(io.BytesIO(app_logic.workbook_file(paired)), read_only=True)
     assert book.sheetnames == ["comparison", "summary", "time series", "caseloads", "parameters"]
@@ -383,7 +383,7 @@ def test_page_headcount_raises_the_plan_share(page) -> None:
     assert not at.exception
     assert not at.error
     result = at.session_state["outcome"]["result"]
-    table = result.table.set_index("figure")
+    table = result.summary.set_index("figure")
     assert table.loc["aap_with_valid_plan_share", "ci_low"] > 0
     card = at.metric[0]
     assert card.label.startswith("AAP recipients with a valid activity plan")

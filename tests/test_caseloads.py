@@ -12,7 +12,6 @@ from helpers import variant
 import capacity
 from capacity.model import run_replication
 from capacity.model.result import CASELOAD_COLUMNS
-from capacity.outputs import write_results
 from capacity.scenario import Scenario
 
 
@@ -61,6 +60,6 @@ def test_run_collects_and_writes_caseloads(tmp_path: Path, tiny: Scenario) -> No
     assert list(result.caseloads.columns) == ["replication", *CASELOAD_COLUMNS]
     # front is reception-only: 2 assessors + 2 follow-up caseworkers, per replication.
     assert result.caseloads.groupby("replication").size().to_list() == [4, 4]
-    folder = write_results(result, tiny, tmp_path)
+    folder = result.save(tmp_path)
     written = pd.read_csv(folder / "caseloads.csv")
     pd.testing.assert_frame_equal(written, result.caseloads)

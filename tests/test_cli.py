@@ -73,8 +73,8 @@ def test_bad_scenario_exits_2_and_writes_nothing(
     [
         (["--warm-up-days", "30"], "warm_up_days (30) must be less than horizon_days (30)"),
         (["--replications", "0"], "--replications"),
-        (["--horizon-days", "0"], "run.horizon_days"),
-        (["--seed", "-1"], "run.seed"),
+        (["--horizon-days", "0"], "--horizon-days"),
+        (["--seed", "-1"], "--seed"),
         (["--workers", "0"], "--workers"),
         (["--replications", "many"], "--replications"),
     ],

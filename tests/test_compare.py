@@ -62,7 +62,7 @@ def both_ways(office: Scenario, more_follow_up: Scenario) -> tuple[ComparisonRes
 
 
 def _row(result: ComparisonResult, figure: str) -> pd.Series:
-    rows = result.table[result.table["figure"] == figure]
+    rows = result.summary[result.summary["figure"] == figure]
     assert len(rows) == 1
     return rows.iloc[0]
 
@@ -76,7 +76,7 @@ def test_scenario_against_itself_differs_by_exactly_zero(office: Scenario) -> No
     differences are all exactly 0, so their standard deviation is 0), nothing is
     significant, and the alternative is labelled apart from the base."""
     result = compare([office, office], replications=2)
-    table = result.table
+    table = result.summary
     assert tuple(table.columns) == COMPARISON_COLUMNS
     assert list(table["figure"]) == [spec.name for spec in figure_catalogue(office)]
     assert result.labels == ("office_2011", "office_2011#1")
@@ -144,7 +144,9 @@ def _fake_runs(values: dict[int, list[float]]) -> Callable[..., list[Replication
     """A stand-in for map_replications: every figure of scenario k's replication r is
     ``values[k][r]``, where k is the scenario's seed step (0 base, 1 the alternative)."""
 
-    def fake(jobs: Sequence[tuple[Scenario, int]], **kwargs: object) -> list[ReplicationResult]:
+    def fake(
+        jobs: Sequence[tuple[Scenario, int]], *args: object, **kwargs: object
+    ) -> list[ReplicationResult]:
         results = []
         seen: list[int] = []
         for scenario, r in jobs:
@@ -171,7 +173,7 @@ def test_paired_difference_uses_replications_where_both_have_a_value(
         "map_replications",
         _fake_runs({0: [1.0, 2.0, math.nan, 4.0], 1: [2.0, 4.0, 5.0, math.nan]}),
     )
-    row = compare([tiny, tiny], replications=4).table.iloc[0]
+    row = compare([tiny, tiny], replications=4).summary.iloc[0]
     half = T_0975_1 * math.sqrt(0.5) / math.sqrt(2)
     assert half == pytest.approx(6.353102368, rel=1e-9)
     assert (row["base_mean"], row["alt_mean"], row["difference"]) == (1.5, 3.0, 1.5)
@@ -203,7 +205,7 @@ def test_independent_uses_welch(tiny: Scenario, monkeypatch: pytest.MonkeyPatch)
         "map_replications",
         _fake_runs({0: [1.0, 2.0, 3.0, 4.0, 5.0], 1: [2.0, 4.0, 6.0, math.nan, math.nan]}),
     )
-    row = compare([tiny, tiny], replications=5, paired=False).table.iloc[0]
+    row = compare([tiny, tiny], replications=5, paired=False).summary.iloc[0]
     assert (row["base_mean"], row["alt_mean"]) == (3.0, 4.0)
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((1 - 3.963725522, 1 + 3.963725522))
     assert row["replications"] == 3

@@ -174,7 +174,7 @@ def test_sweep_folder_with_a_target(scenario_file: Path, tmp_path: Path) -> None
     result = capacity.sweep(scenario, [variation], replications=2)
     folder = tmp_path / "sweep"
     folder.mkdir()
-    (folder / "sweep.csv").write_text(sweep_csv_text(result), encoding="utf-8")
+    (folder / "sweep.csv").write_text(sweep_csv_text(result.summary), encoding="utf-8")
     done = invoke(
         "plot",
         folder,

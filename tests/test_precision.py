@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from capacity.experiment import Settings
 from capacity.experiment.erlang import erlang_c, erlang_c_staffing
 from capacity.experiment.sequential import relative_half_width, replicate_until_precise
 from capacity.experiment.warmup import mser5_truncation
@@ -44,6 +45,7 @@ def test_sequential_replications_stop_at_the_first_precise_n(
     (15 for 10 %, 61 for 5 %)."""
     outcome = replicate_until_precise(
         tiny,
+        Settings(),
         precision=precision,
         figures=[FIGURE],
         replicate=normal_replication,
@@ -60,10 +62,10 @@ def test_sequential_replications_stop_at_the_first_precise_n(
 
 def test_stopping_point_does_not_depend_on_workers(tiny: Scenario) -> None:
     one = replicate_until_precise(
-        tiny, precision=0.08, figures=[FIGURE], replicate=normal_replication
+        tiny, Settings(), precision=0.08, figures=[FIGURE], replicate=normal_replication
     )
     two = replicate_until_precise(
-        tiny, precision=0.08, figures=[FIGURE], replicate=normal_replication, workers=2
+        tiny, Settings(workers=2), precision=0.08, figures=[FIGURE], replicate=normal_replication
     )
     assert one.replications == two.replications
     assert [r.figures for r in one.results] == [r.figures for r in two.results]
@@ -71,7 +73,12 @@ def test_stopping_point_does_not_depend_on_workers(tiny: Scenario) -> None:
 
 def test_maximum_is_respected_and_reported(tiny: Scenario) -> None:
     outcome = replicate_until_precise(
-        tiny, precision=0.001, figures=[FIGURE], replicate=normal_replication, max_replications=12
+        tiny,
+        Settings(),
+        precision=0.001,
+        figures=[FIGURE],
+        replicate=normal_replication,
+        max_replications=12,
     )
     assert outcome.replications == 12
     assert not outcome.met

@@ -130,10 +130,10 @@ def test_malformed_file_exits_2_naming_the_problem(case: str, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        (["--seed", "9" * 30], "run.seed"),
-        (["--replications", "9" * 30], "run.replications"),
-        (["--horizon-days", "9" * 30], "run.horizon_days"),
-        (["--horizon-days", "-5"], "run.horizon_days"),
+        (["--seed", "9" * 30], "--seed"),
+        (["--replications", "9" * 30], "--replications"),
+        (["--horizon-days", "9" * 30], "--horizon-days"),
+        (["--horizon-days", "-5"], "--horizon-days"),
         (["--warm-up-days", "/etc/passwd"], "--warm-up-days"),
         (["--replications", "1e3"], "--replications"),
         (["--precision", "nan"], "--precision"),

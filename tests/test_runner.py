@@ -139,8 +139,9 @@ def test_worker_count_does_not_change_results(tiny: Scenario) -> None:
 
 @pytest.mark.parametrize(("replications", "workers"), [(0, 1), (2, 0)])
 def test_counts_below_one_are_refused(tiny: Scenario, replications: int, workers: int) -> None:
-    """Zero replications or zero workers cannot run: ValueError."""
-    with pytest.raises(ValueError, match="at least 1"):
+    """Zero replications or zero workers cannot run: a ScenarioError (a ValueError)
+    naming the setting and its range."""
+    with pytest.raises(ValueError, match="must be a whole number 1"):
         run_experiment(tiny, replications=replications, workers=workers)
 
 

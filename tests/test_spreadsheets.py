@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import capacity
-from capacity.experiment import ExperimentResult
+from capacity.experiment import RunResult
 from capacity.interfaces import cli
 from capacity.outputs import write_results
 from capacity.outputs.spreadsheets import EXCEL_MAX_ROWS, parameter_table, workbook_bytes
@@ -25,7 +25,7 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def run_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, ExperimentResult]:
+def run_result(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scenario, RunResult]:
     """Two replications of the tiny scenario (conftest's, rebuilt for module scope)."""
     from conftest import TINY_TOML
 
@@ -51,21 +51,21 @@ def _nb_csv(folder: Path, name: str) -> pd.DataFrame:
 
 
 def test_nb_csv_reads_back_to_the_default_values(
-    tmp_path: Path, run_result: tuple[Scenario, ExperimentResult]
+    tmp_path: Path, run_result: tuple[Scenario, RunResult]
 ) -> None:
     """Every table written with --csv-locale nb, read as Norwegian CSV, equals the same
     table written as plain CSV: the same columns, dates and numbers."""
-    scenario, result = run_result
-    plain = write_results(result, scenario, tmp_path, run_id="plain")
-    nb = write_results(result, scenario, tmp_path, run_id="nb", csv_locale="nb")
+    _scenario, result = run_result
+    plain = write_results(result, tmp_path, run_id="plain")
+    nb = write_results(result, tmp_path, run_id="nb", csv_locale="nb")
     for name in ("summary.csv", "timeseries.csv", "caseloads.csv"):
         pd.testing.assert_frame_equal(_nb_csv(nb, name), _default_csv(plain, name), obj=name)
 
 
-def test_nb_csv_format(tmp_path: Path, run_result: tuple[Scenario, ExperimentResult]) -> None:
+def test_nb_csv_format(tmp_path: Path, run_result: tuple[Scenario, RunResult]) -> None:
     """Byte-order mark first, semicolons between fields, a decimal comma, ISO dates."""
-    scenario, result = run_result
-    folder = write_results(result, scenario, tmp_path, run_id="nb", csv_locale="nb")
+    _scenario, result = run_result
+    folder = write_results(result, tmp_path, run_id="nb", csv_locale="nb")
     raw = (folder / "timeseries.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfreplication;day;date;")
     first = raw.decode("utf-8-sig").splitlines()[1].split(";")
@@ -75,7 +75,7 @@ def test_nb_csv_format(tmp_path: Path, run_result: tuple[Scenario, ExperimentRes
     mean = result.summary.set_index("name").loc["aap_with_valid_plan_share", "mean"]
     assert share.split(";")[2] == f"{mean:.10g}".replace(".", ",")
     assert "," in share.split(";")[2]
-    plain = write_results(result, scenario, tmp_path, run_id="plain")
+    plain = write_results(result, tmp_path, run_id="plain")
     assert not (plain / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
@@ -86,13 +86,13 @@ def _sheet(book: openpyxl.Workbook, name: str) -> dict[str, list]:
 
 
 def test_workbook_holds_the_csv_values(
-    tmp_path: Path, run_result: tuple[Scenario, ExperimentResult]
+    tmp_path: Path, run_result: tuple[Scenario, RunResult]
 ) -> None:
     """results.xlsx has the summary, time series, caseloads and parameters sheets; every
     number equals the CSV's (which keeps ten significant digits), empty cells where the
     CSV has empty fields, and dates are date cells on the CSV's ISO dates."""
-    scenario, result = run_result
-    folder = write_results(result, scenario, tmp_path, xlsx=True)
+    _scenario, result = run_result
+    folder = write_results(result, tmp_path, xlsx=True)
     book = openpyxl.load_workbook(folder / "results.xlsx")
     assert book.sheetnames == ["summary", "time series", "caseloads", "parameters"]
 
@@ -123,7 +123,7 @@ def test_workbook_holds_the_csv_values(
     assert described["aap_with_valid_plan_share"].startswith("Share of AAP recipients")
 
 
-def test_parameters_sheet(run_result: tuple[Scenario, ExperimentResult]) -> None:
+def test_parameters_sheet(run_result: tuple[Scenario, RunResult]) -> None:
     """The parameters sheet names each value by the dotted path that with_changes takes:
     setting any plain value back gives the same scenario."""
     scenario, result = run_result
@@ -138,7 +138,7 @@ def test_parameters_sheet(run_result: tuple[Scenario, ExperimentResult]) -> None
         if value is None:
             continue
         assert with_changes(scenario, {path: value}) == scenario, path
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result, scenario)), read_only=True)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(result)), read_only=True)
     rows = {r[0]: r[1] for r in book["parameters"].iter_rows(min_row=2, values_only=True)}
     assert rows["staff.follow.headcount"] == 2
     assert rows["streams.aap_claimant.rate_per_week"] == 5.0

@@ -31,14 +31,13 @@ def test_least_servers_on_mmc_check_equal_erlang_c(max_p_wait: float) -> None:
     answer = least_staffing(
         scenario,
         [Target("waited_reception_share", "<=", max_p_wait)],
-        "staff.servers.headcount",
-        range(1, 13),
+        "staff.servers.headcount=1:12",
         replications=4,
         workers=2,
     )
-    assert answer.value == erlang_c_staffing(load, max_p_wait)
+    assert answer.answer == erlang_c_staffing(load, max_p_wait)
     assert answer.monotone
-    assert len(answer.evaluated) <= 7
+    assert len(answer.levels) <= 7
     assert answer.erlang is not None
     assert answer.erlang.load == pytest.approx(load, rel=0.05)
 
@@ -52,12 +51,11 @@ def test_no_level_in_range_is_stated() -> None:
     answer = least_staffing(
         scenario,
         [parse_target("waited_reception_share<=0.1")],
-        "staff.servers.headcount",
-        [1, 2],
+        "staff.servers.headcount=1,2",
         replications=2,
     )
-    assert answer.value is None
-    assert sorted(answer.evaluated) == [2]
+    assert answer.answer is None
+    assert sorted(answer.levels) == [2]
     assert "No value" in answer.message
 
 
@@ -71,8 +69,7 @@ def test_targets_parse_and_bad_ones_are_refused() -> None:
         least_staffing(
             load_scenario("mmc_check"),
             [parse_target("nonsense>=1")],
-            "staff.servers.headcount",
-            [1, 2],
+            "staff.servers.headcount=1,2",
         )
 
 
@@ -100,7 +97,7 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
 def test_targets_that_can_never_be_met_are_refused(target: str, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         least_staffing(
-            load_scenario("mmc_check"), [parse_target(target)], "staff.servers.headcount", [4, 9]
+            load_scenario("mmc_check"), [parse_target(target)], "staff.servers.headcount=4,9"
         )
 
 
@@ -124,8 +121,7 @@ def test_erlang_comparison_uses_the_targets_own_p_wait_and_one_replication_is_re
     answer = least_staffing(
         scenario,
         [parse_target("waited_reception_share<=0.3")],
-        "staff.servers.headcount",
-        [8, 9],
+        "staff.servers.headcount=8,9",
         replications=2,
     )
     assert answer.erlang is not None
@@ -134,7 +130,6 @@ def test_erlang_comparison_uses_the_targets_own_p_wait_and_one_replication_is_re
         least_staffing(
             scenario,
             [parse_target("waited_reception_share<=0.3")],
-            "staff.servers.headcount",
-            [8, 9],
+            "staff.servers.headcount=8,9",
             replications=1,
         )

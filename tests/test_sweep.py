@@ -15,12 +15,13 @@ import pytest
 from conftest import TINY_TOML  # not tests.conftest: Ciw (bench extra) installs a 'tests' package
 from typer.testing import CliRunner
 
-from capacity.experiment import run_experiment, run_sweep, sweep
-from capacity.experiment.checkpoint import PointStore, write_atomic
+from capacity.experiment import run_experiment, sweep
+from capacity.experiment.checkpoint import PointStore
 from capacity.experiment.sweep import SWEEP_FIGURE_COLUMNS, load_points, point_key, sweep_key
 from capacity.experiment.vary import parse_variation
 from capacity.interfaces import cli, sweep_cmd
 from capacity.model import figure_catalogue
+from capacity.outputs.atomic import write_atomic
 from capacity.outputs.sweep import FIGURES_FOLDER, sweep_csv_text
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
 
@@ -54,7 +55,7 @@ def base(tiny_file: Path) -> Scenario:
 @pytest.fixture(scope="module")
 def grid_table(base: Scenario) -> pd.DataFrame:
     """The 2 x 2 sweep of the tiny scenario, one worker, no checkpoints."""
-    return sweep(base, [parse_variation(spec) for spec in VARY])
+    return sweep(base, [parse_variation(spec) for spec in VARY]).summary
 
 
 def _points_of(table: pd.DataFrame) -> list[tuple[Any, ...]]:
@@ -94,7 +95,7 @@ def test_point_rows_equal_a_single_run(base: Scenario, grid_table: pd.DataFrame)
 
 def test_workers_do_not_change_the_table(base: Scenario, grid_table: pd.DataFrame) -> None:
     """The sweep on two worker processes gives exactly the one-worker table."""
-    two = sweep(base, [parse_variation(spec) for spec in VARY], workers=2)
+    two = sweep(base, [parse_variation(spec) for spec in VARY], workers=2).summary
     pd.testing.assert_frame_equal(two, grid_table, check_exact=True)
 
 
@@ -103,9 +104,9 @@ def _recording_jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Scenario, int
     jobs: list[tuple[Scenario, int]] = []
     real = sweep_module.map_replications
 
-    def recording(chunk: list[tuple[Scenario, int]], **options: Any) -> Any:
+    def recording(chunk: list[tuple[Scenario, int]], *args: Any, **options: Any) -> Any:
         jobs.extend(chunk)
-        return real(chunk, **options)
+        return real(chunk, *args, **options)
 
     monkeypatch.setattr(sweep_module, "map_replications", recording)
     return jobs
@@ -134,7 +135,7 @@ def test_resume_after_a_crash_gives_the_same_file_and_skips_saved_points(
     half.write_text('{"format": 1, "figures": {"users_arr', encoding="utf-8")
 
     jobs = _recording_jobs(monkeypatch)
-    resumed = run_sweep(base, variations, checkpoint_dir=checkpoints, resume=True)
+    resumed = sweep(base, variations, checkpoint_dir=checkpoints, resume=True)
     assert resumed.resumed == 2
     assert [(s.staff["follow"].headcount, s.organisation.model, r) for s, r in jobs] == [
         (2, "generalist", 0),
@@ -142,7 +143,7 @@ def test_resume_after_a_crash_gives_the_same_file_and_skips_saved_points(
         (2, "specialised", 0),
         (2, "specialised", 1),
     ]
-    assert sweep_csv_text(resumed.table) == sweep_csv_text(grid_table)
+    assert sweep_csv_text(resumed.summary) == sweep_csv_text(grid_table)
     assert len(list(checkpoints.glob("*.json"))) == 4
 
 
@@ -161,7 +162,7 @@ def test_damaged_checkpoint_is_run_again(
     again = sweep(base, points, checkpoint_dir=checkpoints, resume=True)
     assert [r for _, r in jobs] == [0, 1]
     assert jobs[0][0].staff["follow"].headcount == 2
-    pd.testing.assert_frame_equal(again, fresh, check_exact=True)
+    pd.testing.assert_frame_equal(again.summary, fresh.summary, check_exact=True)
     store = PointStore(checkpoints)
     assert store.load(point_key(base, points[0], 2), points[0], 3) is None
 
@@ -323,11 +324,11 @@ def test_cli_ctrl_c_exits_130_and_keeps_finished_points(
     real = sweep_module.map_replications
     calls: list[int] = []
 
-    def interrupted(chunk: list[tuple[Scenario, int]], **options: Any) -> Any:
+    def interrupted(chunk: list[tuple[Scenario, int]], *args: Any, **options: Any) -> Any:
         calls.append(1)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real(chunk, **options)
+        return real(chunk, *args, **options)
 
     monkeypatch.setattr(sweep_module, "map_replications", interrupted)
     out = tmp_path / "results"
@@ -385,7 +386,7 @@ def test_atomic_files_get_the_umask_permissions(tmp_path: Path) -> None:
     """Files written atomically are as readable as any new file (umask 022: 0644)."""
     import os
 
-    from capacity.experiment.checkpoint import write_atomic
+    from capacity.outputs.atomic import write_atomic
 
     old = os.umask(0o022)
     try:

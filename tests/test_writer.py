@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from capacity.experiment import ExperimentResult
+from capacity.experiment import RunResult, Settings
 from capacity.outputs import RANDOM_STREAMS, write_folder, write_results
 from capacity.outputs import writer as writer_module
 from capacity.scenario import Scenario
@@ -19,8 +19,8 @@ from capacity.scenario import Scenario
 STARTED = dt.datetime(2024, 5, 17, 8, 30, 5, tzinfo=dt.UTC)
 
 
-def _result(events: bool = False) -> ExperimentResult:
-    """A hand-made result with values whose CSV text is known."""
+def _result(scenario: Scenario, events: bool = False) -> RunResult:
+    """A hand-made result of ``scenario`` with values whose CSV text is known."""
     summary = pd.DataFrame(
         {
             "name": ["a", "b"],
@@ -39,7 +39,9 @@ def _result(events: bool = False) -> ExperimentResult:
             "users_in_office": [2.0, 1e-12],
         }
     )
-    return ExperimentResult(
+    return RunResult(
+        scenario=scenario,
+        settings=Settings(),
         summary=summary,
         timeseries=timeseries,
         events=pd.DataFrame({"replication": [0], "user": [7]}) if events else None,
@@ -59,7 +61,7 @@ def _entries(folder: Path) -> list[str]:
 def test_complete_folder(tmp_path: Path, tiny: Scenario) -> None:
     """The folder is <out>/tiny/<run id> with the three files (no events recorded) and
     nothing else beside it, not even a hidden partial folder."""
-    folder = write_results(_result(), tiny, tmp_path / "out", run_id="r1")
+    folder = write_results(_result(tiny), tmp_path / "out", run_id="r1")
     assert folder == tmp_path / "out" / "tiny" / "r1"
     assert _entries(folder) == ["manifest.json", "summary.csv", "timeseries.csv"]
     assert _entries(tmp_path / "out" / "tiny") == ["r1"]
@@ -68,7 +70,7 @@ def test_complete_folder(tmp_path: Path, tiny: Scenario) -> None:
 def test_csv_text_is_exact(tmp_path: Path, tiny: Scenario) -> None:
     """Floats have ten significant digits (1/3 -> 0.3333333333, 1e-12 -> 1e-12), NaN is
     an empty field, lines end in a bare newline, no index column."""
-    folder = write_results(_result(events=True), tiny, tmp_path, run_id="r1")
+    folder = write_results(_result(tiny, events=True), tmp_path, run_id="r1")
     assert (folder / "summary.csv").read_bytes() == (
         b"name,unit,mean,ci_low,ci_high,replications\n"
         b"a,days,0.3333333333,0.25,0.5,3\n"
@@ -82,26 +84,26 @@ def test_csv_text_is_exact(tmp_path: Path, tiny: Scenario) -> None:
 
 def test_default_run_id_is_the_start_time(tmp_path: Path, tiny: Scenario) -> None:
     """Without a run id the folder is named by the run's UTC start, 20240517-083005."""
-    folder = write_results(_result(), tiny, tmp_path)
+    folder = write_results(_result(tiny), tmp_path)
     assert folder.name == "20240517-083005"
 
 
 def test_default_run_id_without_start_time(tmp_path: Path, tiny: Scenario) -> None:
     """A result with no start time is named by the current UTC time, YYYYmmdd-HHMMSS."""
-    result = _result()
-    bare = ExperimentResult(
-        result.summary, result.timeseries, None, result.figures, (), result.replications
+    result = _result(tiny)
+    bare = RunResult(
+        tiny, Settings(), result.summary, result.timeseries, None, result.figures, (), 3
     )
-    assert re.fullmatch(r"\d{8}-\d{6}", write_results(bare, tiny, tmp_path).name)
+    assert re.fullmatch(r"\d{8}-\d{6}", write_results(bare, tmp_path).name)
 
 
 def test_taken_run_id_gets_a_suffix(tmp_path: Path, tiny: Scenario) -> None:
     """Writing three times with run id r1 gives r1, r1-2, r1-3; the first is untouched
     and each manifest names its own folder."""
-    first = write_results(_result(), tiny, tmp_path, run_id="r1")
+    first = write_results(_result(tiny), tmp_path, run_id="r1")
     before = (first / "manifest.json").read_bytes()
-    second = write_results(_result(events=True), tiny, tmp_path, run_id="r1")
-    third = write_results(_result(), tiny, tmp_path, run_id="r1")
+    second = write_results(_result(tiny, events=True), tmp_path, run_id="r1")
+    third = write_results(_result(tiny), tmp_path, run_id="r1")
     assert [first.name, second.name, third.name] == ["r1", "r1-2", "r1-3"]
     assert (first / "manifest.json").read_bytes() == before
     assert not (first / "events.csv").exists()
@@ -123,7 +125,7 @@ def test_failure_mid_write_leaves_nothing(
     monkeypatch.setattr(writer_module, "_write_json", broken)
     out = tmp_path / "out"
     with pytest.raises(type(error)):
-        write_results(_result(events=True), tiny, out, run_id="r1")
+        write_results(_result(tiny, events=True), out, run_id="r1")
     assert not out.exists()
 
 
@@ -131,14 +133,14 @@ def test_failure_keeps_earlier_runs(
     tmp_path: Path, tiny: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failed write next to an earlier run removes only its own partial folder."""
-    earlier = write_results(_result(), tiny, tmp_path, run_id="r1")
+    earlier = write_results(_result(tiny), tmp_path, run_id="r1")
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("no space left")
 
     monkeypatch.setattr(writer_module, "_write_csv", broken)
     with pytest.raises(OSError, match="no space"):
-        write_results(_result(), tiny, tmp_path, run_id="r2")
+        write_results(_result(tiny), tmp_path, run_id="r2")
     assert _entries(tmp_path / "tiny") == ["r1"]
     assert _entries(earlier) == ["manifest.json", "summary.csv", "timeseries.csv"]
 
@@ -148,7 +150,7 @@ def test_manifest_fields(tmp_path: Path, tiny: Scenario) -> None:
     the 3 replications run, the times and wall seconds given, the command, the random
     stream scheme and package versions."""
     folder = write_results(
-        _result(events=True), tiny, tmp_path, run_id="r1", command="capacity run s.toml"
+        _result(tiny, events=True), tmp_path, run_id="r1", command="capacity run s.toml"
     )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["run_id"] == "r1"
@@ -181,7 +183,7 @@ def test_unsafe_run_id_is_refused(tmp_path: Path, tiny: Scenario, run_id: str) -
     """A run id that is empty, hidden, a path or too long is refused before any folder
     is made."""
     with pytest.raises(ValueError, match="run id"):
-        write_results(_result(), tiny, tmp_path / "out", run_id=run_id)
+        write_results(_result(tiny), tmp_path / "out", run_id=run_id)
     assert not (tmp_path / "out").exists()
 
 

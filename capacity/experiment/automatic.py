@@ -3,37 +3,41 @@ by the sequential method, with what was chosen recorded for the manifest."""
 
 from __future__ import annotations
 
-import datetime as dt
-import time
-from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from capacity.experiment.executor import ProgressCallback, map_replications
-from capacity.experiment.runner import ExperimentResult, combine
+from capacity.experiment.executor import Replicate, map_replications
 from capacity.experiment.sequential import replicate_until_precise
+from capacity.experiment.settings import Settings
 from capacity.experiment.warmup import BATCH, mser5_truncation
 from capacity.model import run_replication
+from capacity.model.result import ReplicationResult
 from capacity.scenario import Scenario, ScenarioError, with_changes
 
-__all__ = ["WARM_UP_MEASURE", "choose_warm_up", "run_automatic"]
+__all__ = ["PILOT_REPLICATIONS", "WARM_UP_MEASURE", "choose_warm_up", "replicate_to_precision"]
 
 WARM_UP_MEASURE = "users_in_office"
 """Daily series MSER-5 reads: the number of users in the office."""
 
+PILOT_REPLICATIONS = 5
+"""Replications (at most the scenario's) whose mean series MSER-5 reads."""
 
-def choose_warm_up(
-    scenario: Scenario,
-    *,
-    pilot_replications: int = 5,
-    workers: int = 1,
-    scheduler: str | None = None,
-) -> tuple[int, dict[str, object]]:
+MIN_REPLICATIONS = 5
+"""Replications before the sequential method first checks the precision (at most the
+maximum)."""
+
+
+def choose_warm_up(scenario: Scenario, settings: Settings) -> tuple[int, dict[str, object]]:
     """The warm-up in days chosen by MSER-5 on the daily number of users in the office,
-    averaged over ``pilot_replications`` replications (0, 1, ...) run without warm-up.
+    averaged over :data:`PILOT_REPLICATIONS` replications (0, 1, ...) run without
+    warm-up where ``settings`` say (workers, scheduler).
 
     Returns the warm-up and a description for the manifest. The choice is capped below
     the horizon; a scenario that starts from a loaded initial state may well get 0.
+
+    Raises:
+        ScenarioError: the horizon is too short for MSER-5 (fewer than two batches).
     """
     if scenario.run.horizon_days < 2 * BATCH:
         raise ScenarioError(
@@ -41,10 +45,9 @@ def choose_warm_up(
             [f"needs a horizon of at least {2 * BATCH} days (given {scenario.run.horizon_days})"],
         )
     pilot = with_changes(scenario, {"run.warm_up_days": 0})
-    count = max(1, min(pilot_replications, scenario.run.replications))
-    results = map_replications(
-        [(pilot, r) for r in range(count)], workers=workers, scheduler=scheduler
-    )
+    count = max(1, min(PILOT_REPLICATIONS, scenario.run.replications))
+    quiet = settings.replace(progress=None, record_events=False)
+    results = map_replications([(pilot, r) for r in range(count)], quiet)
     series = np.mean([r.timeseries[WARM_UP_MEASURE].to_numpy(float) for r in results], axis=0)
     chosen = mser5_truncation(series)
     days = min(chosen, scenario.run.horizon_days - 1)
@@ -60,79 +63,37 @@ def choose_warm_up(
     }
 
 
-def run_automatic(
-    scenario: Scenario,
-    *,
-    auto_warm_up: bool = False,
-    auto_replications: bool = False,
-    precision: float = 0.05,
-    precision_figures: Sequence[str] | None = None,
-    max_replications: int = 200,
-    workers: int = 1,
-    scheduler: str | None = None,
-    record_events: bool = False,
-    progress: ProgressCallback | None = None,
-) -> tuple[Scenario, ExperimentResult]:
-    """Run ``scenario`` with the warm-up and/or the number of replications chosen
-    automatically; returns the scenario as run (with the chosen warm-up) and the result,
-    whose ``method`` says what was chosen and how.
+def replicate_to_precision(
+    scenario: Scenario, settings: Settings, *, replicate: Replicate = run_replication
+) -> tuple[list[ReplicationResult], dict[str, Any]]:
+    """Replications 0, 1, ... of ``scenario`` until the figures ``settings`` name are as
+    precise as they ask (see :func:`capacity.experiment.sequential.replicate_until_precise`),
+    and a description of the choice for the manifest. With ``record_events`` the events
+    are collected for the replications kept only (they are large). ``replicate`` runs
+    one replication (:func:`capacity.model.run_replication`).
 
-    Raises ValueError for a precision outside (0, 1); ScenarioError for an unknown
-    precision figure.
+    Raises:
+        ScenarioError: an unknown precision figure.
     """
-    method: dict[str, object] = {}
-    if auto_warm_up:
-        days, described = choose_warm_up(scenario, workers=workers, scheduler=scheduler)
-        scenario = with_changes(scenario, {"run.warm_up_days": days})
-        method.update(described)
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
-    if not auto_replications:
-        results = map_replications(
-            [(scenario, r) for r in range(scenario.run.replications)],
-            workers=workers,
-            scheduler=scheduler,
-            record_events=record_events,
-            progress=progress,
-            replicate=run_replication,
-        )
-    else:
-        outcome = replicate_until_precise(
-            scenario,
-            precision=precision,
-            figures=precision_figures,
-            min_replications=min(5, max_replications),
-            max_replications=max_replications,
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            replicate=run_replication,
-        )
-        results = outcome.results
-        if record_events:
-            # Events are large; they are collected only for the replications kept.
-            results = map_replications(
-                [(scenario, r.replication) for r in results],
-                workers=workers,
-                scheduler=scheduler,
-                record_events=True,
-                replicate=run_replication,
-            )
-        method.update(
-            {
-                "replications": "sequential",
-                "precision": precision,
-                "precision_met": outcome.met,
-                "replications_needed": outcome.replications,
-                "max_replications": max_replications,
-                "precision_by_figure": outcome.precision_by_figure,
-            }
-        )
-    return scenario, combine(
+    most = settings.max_replications
+    outcome = replicate_until_precise(
         scenario,
-        results,
-        record_events=record_events,
-        started_at=started,
-        wall_seconds=time.perf_counter() - clock,
-        method=method,
+        settings.replace(record_events=False),
+        precision=settings.precision,
+        figures=settings.precision_figures or None,
+        min_replications=min(MIN_REPLICATIONS, most),
+        max_replications=most,
+        replicate=replicate,
     )
+    results = outcome.results
+    if settings.record_events:
+        jobs = [(scenario, r.replication) for r in results]
+        results = map_replications(jobs, settings.replace(progress=None), replicate=replicate)
+    return results, {
+        "replications": "sequential",
+        "precision": settings.precision,
+        "precision_met": outcome.met,
+        "replications_needed": outcome.replications,
+        "max_replications": most,
+        "precision_by_figure": outcome.precision_by_figure,
+    }

@@ -18,14 +18,19 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from capacity.experiment.executor import ProgressCallback, map_replications
-from capacity.experiment.runner import ExperimentResult, combine
+from capacity.experiment.executor import map_replications
+from capacity.experiment.results import Result
+from capacity.experiment.runner import RunResult, combine, resolve_scenario
+from capacity.experiment.settings import Settings
 from capacity.experiment.statistics import confidence_interval, welch_interval
-from capacity.model import figure_catalogue, run_replication
+from capacity.model import figure_catalogue
+from capacity.outputs.comparison import write_comparison
 from capacity.scenario import Scenario, ScenarioError, with_changes
 
 __all__ = [
@@ -49,7 +54,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "replications",
     "significant",
 )
-"""Columns of :attr:`ComparisonResult.table`, in order."""
+"""Columns of :attr:`ComparisonResult.summary`, in order."""
 
 INDEPENDENT_SEED_STEP = 1_000_003
 """Unpaired, alternative ``k`` (1, 2, ...) uses seed ``base seed + k * this``: a prime
@@ -61,12 +66,14 @@ comparison's base."""
 _SAME_PERIOD = ("start_date", "horizon_days", "warm_up_days")
 
 
-@dataclass(frozen=True)
-class ComparisonResult:
+@dataclass(frozen=True, repr=False)
+class ComparisonResult(Result):
     """A base scenario and its alternatives, run on the same replication numbers.
 
     Attributes:
-        table: one row per alternative and key figure (alternatives in the order given,
+        scenario: the base scenario as run.
+        settings: how the scenarios were run.
+        summary: one row per alternative and key figure (alternatives in the order given,
             figures in :func:`capacity.model.figure_catalogue` order of the base, only
             figures that both scenarios have); columns :data:`COMPARISON_COLUMNS`:
 
@@ -82,37 +89,47 @@ class ComparisonResult:
             * ``replications`` -- paired: replications where both have a value;
               unpaired: the smaller of the two scenarios' counts of values;
             * ``significant`` -- True when the interval excludes 0.
-        results: one :class:`ExperimentResult` per scenario, base first, with
+        results: one :class:`~capacity.experiment.runner.RunResult` per scenario, base
+            first, with
             ``summary``, ``figures`` (per replication) and ``timeseries``.
         scenarios: the scenarios as run (seed and replications set), base first.
         labels: a distinct name per scenario, base first: ``run.name`` unless given.
         paired: whether the alternatives shared the base's seed.
         replications: replications run of each scenario.
+        warnings: messages for people from every scenario's replications, each once,
+            prefixed with the scenario's label.
         started_at, finished_at: UTC start and end of the runs.
         wall_seconds: elapsed wall-clock time of all runs, seconds.
     """
 
-    table: pd.DataFrame
-    results: tuple[ExperimentResult, ...]
+    kind: ClassVar[str] = "comparison"
+
+    scenario: Scenario
+    settings: Settings
+    summary: pd.DataFrame
+    results: tuple[RunResult, ...]
     scenarios: tuple[Scenario, ...]
     labels: tuple[str, ...]
     paired: bool
     replications: int
+    warnings: tuple[str, ...]
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     wall_seconds: float = math.nan
 
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """Messages for people from every scenario's replications, each once, prefixed
-        with the scenario's label."""
-        return tuple(
-            dict.fromkeys(
-                f"{label}: {message}"
-                for label, result in zip(self.labels, self.results, strict=True)
-                for message in result.warnings
-            )
+    def title(self) -> str:
+        how = "paired" if self.paired else "independent"
+        return (
+            f"{', '.join(self.labels[1:])} against {self.labels[0]}: {self.replications} "
+            f"{how} replication(s) each"
         )
+
+    def save(
+        self, folder: str | Path = "results", *, run_id: str | None = None, command: str = ""
+    ) -> Path:
+        """Write ``folder/comparison/<run id>/`` as ``capacity compare`` does and return
+        it (see :func:`capacity.outputs.comparison.write_comparison`)."""
+        return write_comparison(self, Path(folder), run_id=run_id, command=command)
 
 
 def comparison_labels(
@@ -221,7 +238,7 @@ def _independent_row(base: np.ndarray, alt: np.ndarray) -> tuple[float, ...]:
 def _table(
     scenarios: Sequence[Scenario],
     labels: Sequence[str],
-    results: Sequence[ExperimentResult],
+    results: Sequence[RunResult],
     paired: bool,
 ) -> pd.DataFrame:
     rows = []
@@ -245,70 +262,77 @@ def _table(
 
 
 def compare(
-    scenarios: Sequence[Scenario],
+    scenarios: Sequence[Scenario | str | Path],
+    settings: Settings | None = None,
     *,
-    replications: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
     paired: bool = True,
     labels: Sequence[str] | None = None,
+    **options: Any,
 ) -> ComparisonResult:
     """Run a base scenario and its alternatives and measure each alternative's
     difference from the base in every key figure.
 
     Replications ``0 .. n-1`` of every scenario are run through
     :func:`capacity.experiment.executor.map_replications`; each is deterministic given
-    its scenario, seed and number, so the result does not depend on ``workers`` or
-    ``scheduler``. See :func:`prepare_comparison` for the seeds and the checks made
-    before anything runs.
+    its scenario, seed and number, so the result does not depend on where they run.
+    See :func:`prepare_comparison` for the seeds and the checks made before anything
+    runs.
 
     Args:
-        scenarios: validated scenarios, the base first, then one or more alternatives.
-            They must cover the same days (``run.start_date``, ``horizon_days``,
-            ``warm_up_days``).
-        replications: replications of each scenario; default the base's
-            ``run.replications``.
-        workers: local processes; 1 runs everything in this process.
-        scheduler: address of a dask.distributed scheduler (``tcp://host:port``) to run
-            the replications on instead.
-        progress: called as ``progress(done, total)`` after each replication, counting
-            the replications of all scenarios together.
+        scenarios: validated scenarios (or paths or bundled names), the base first, then
+            one or more alternatives. They must cover the same days
+            (``run.start_date``, ``horizon_days``, ``warm_up_days``).
+        settings: how to run; ``replications`` (default the base's), ``seed`` (default
+            the base's), ``horizon_days`` and ``warm_up_days`` apply to every scenario;
+            ``progress`` counts the replications of all scenarios together. Automatic
+            replications or warm-up are not available here.
         paired: True (default) runs every scenario with the base's seed (common random
             numbers; the interval is over per-replication differences); False gives
             alternative ``k`` seed ``base seed + k * 1000003`` and uses Welch's interval.
         labels: a name per scenario for the ``scenario`` column, base first; default
             each ``run.name`` (made distinct, see :func:`comparison_labels`).
+        **options: settings by keyword, applied over ``settings``.
 
     Returns:
         A :class:`ComparisonResult`.
 
     Raises:
-        ScenarioError: see :func:`prepare_comparison`.
-        ValueError: ``replications`` or ``workers`` is less than 1, or ``labels`` has the
-            wrong length.
+        ScenarioError: see :func:`prepare_comparison`; a setting out of range or
+            ``"auto"``.
+        ValueError: ``labels`` has the wrong length.
+        TypeError: an option that is not a setting.
         OSError: the scheduler cannot be reached.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1 (given {workers})")
-    names = comparison_labels(scenarios, labels)
-    prepared = prepare_comparison(scenarios, replications=replications, paired=paired, labels=names)
+    settings = Settings.of(settings, **options)
+    if settings.auto_replications or settings.auto_warm_up:
+        raise ScenarioError(
+            "settings", ["a comparison needs a fixed number of replications and warm-up"]
+        )
+    loaded = [resolve_scenario(s) for s in scenarios]
+    names = comparison_labels(loaded, labels)
+    # Seed and replications are set for all by prepare_comparison (from the base); the
+    # period is set for each, so that they still cover the same days.
+    period = settings.replace(seed=None, replications=None)
+    adjusted = [period.apply(s) for s in loaded]
+    if settings.seed is not None and adjusted:
+        adjusted[0] = with_changes(adjusted[0], {"run.seed": settings.seed})
+    prepared = prepare_comparison(
+        adjusted,
+        replications=settings.replications if isinstance(settings.replications, int) else None,
+        paired=paired,
+        labels=names,
+    )
     count = prepared[0].run.replications
 
     started_at = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     jobs = [(scenario, r) for scenario in prepared for r in range(count)]
-    finished = map_replications(
-        jobs,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        replicate=run_replication,
-    )
+    finished = map_replications(jobs, settings)
     wall_seconds = time.perf_counter() - clock
     results = tuple(
         combine(
             scenario,
+            settings,
             finished[k * count : (k + 1) * count],
             started_at=started_at,
             wall_seconds=wall_seconds,
@@ -316,12 +340,21 @@ def compare(
         for k, scenario in enumerate(prepared)
     )
     return ComparisonResult(
-        table=_table(prepared, names, results, paired),
+        scenario=prepared[0],
+        settings=settings,
+        summary=_table(prepared, names, results, paired),
         results=results,
         scenarios=tuple(prepared),
         labels=tuple(names),
         paired=paired,
         replications=count,
+        warnings=tuple(
+            dict.fromkeys(
+                f"{label}: {message}"
+                for label, result in zip(names, results, strict=True)
+                for message in result.warnings
+            )
+        ),
         started_at=started_at,
         finished_at=dt.datetime.now(dt.UTC),
         wall_seconds=wall_seconds,

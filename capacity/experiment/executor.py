@@ -12,6 +12,7 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from capacity.experiment.settings import ProgressCallback, Settings
 from capacity.model import ReplicationResult, run_replication
 from capacity.scenario import Scenario
 
@@ -23,9 +24,6 @@ Job = tuple[Scenario, int]
 Replicate = Callable[[Scenario, int, bool], ReplicationResult]
 """The function that runs one job; :func:`run_replication` unless a caller substitutes
 its own (it must be importable by name for worker processes)."""
-
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` after each finished job."""
 
 
 def _ignore_sigint() -> None:
@@ -86,31 +84,26 @@ def _dask(
 
 def map_replications(
     jobs: Sequence[Job],
+    settings: Settings,
     *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    record_events: bool = False,
-    progress: ProgressCallback | None = None,
     replicate: Replicate = run_replication,
 ) -> list[ReplicationResult]:
     """Run every job and return the results in job order.
 
     Args:
         jobs: ``(scenario, replication)`` pairs.
-        workers: local processes; 1 runs the jobs one after the other in this process.
-            Ignored when ``scheduler`` is given.
-        scheduler: address of a dask.distributed scheduler (``tcp://host:port``) to run
-            the jobs on its workers, which need this package installed.
-        record_events: also collect every user event.
-        progress: called as ``progress(done, total)`` after each job.
+        settings: where the jobs run (``workers``: local processes, 1 runs them one
+            after the other in this process; ``scheduler``: a dask.distributed
+            scheduler whose workers, which need this package installed, run them
+            instead), whether events are kept (``record_events``) and who hears of each
+            finished job (``progress``, called as ``progress(done, len(jobs))``).
         replicate: the function run for each job (default :func:`run_replication`).
 
     Raises:
-        ValueError: ``workers`` is less than 1.
         OSError: the scheduler cannot be reached.
     """
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1 (given {workers})")
+    workers, scheduler = settings.workers, settings.scheduler
+    record_events, progress = settings.record_events, settings.progress
     results: list[ReplicationResult | None] = [None] * len(jobs)
     finished = 0
 

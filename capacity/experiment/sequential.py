@@ -15,7 +15,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from capacity.experiment.executor import ProgressCallback, Replicate, map_replications
+from capacity.experiment.executor import Replicate, map_replications
+from capacity.experiment.settings import Settings
 from capacity.experiment.statistics import confidence_interval
 from capacity.model import ReplicationResult, figure_catalogue, run_replication
 from capacity.scenario import Scenario, ScenarioError
@@ -76,14 +77,12 @@ def _chosen(scenario: Scenario, figures: Sequence[str] | None) -> tuple[str, ...
 
 def replicate_until_precise(
     scenario: Scenario,
+    settings: Settings,
     *,
     precision: float = 0.05,
     figures: Sequence[str] | None = None,
     min_replications: int = 5,
     max_replications: int = 200,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
     replicate: Replicate = run_replication,
 ) -> SequentialOutcome:
     """Run replications 0, 1, 2, ... until every chosen figure's 95 % interval has a
@@ -95,9 +94,9 @@ def replicate_until_precise(
         figures: key figures to check; default :data:`HEADLINE_FIGURES` that exist.
             A figure whose mean is 0 or undefined is not checked (relative precision
             means nothing there).
+        settings: where replications run (see ``map_replications``); its ``progress``
+            is called as ``progress(done, max_replications)``.
         min_replications, max_replications: bounds on n, 2 <= min <= max.
-        workers, scheduler: where replications run (see ``map_replications``).
-        progress: called as ``progress(done, max_replications)``.
         replicate: the function run per replication.
 
     Raises:
@@ -112,7 +111,8 @@ def replicate_until_precise(
             f"{max_replications})"
         )
     chosen = _chosen(scenario, figures)
-    batch = max(1, workers)
+    batch = max(1, settings.workers)
+    progress = settings.progress
     results: list[ReplicationResult] = []
 
     def precise_at(n: int) -> dict[str, float]:
@@ -135,9 +135,7 @@ def replicate_until_precise(
                 progress(offset + done, max_replications)
 
         jobs = [(scenario, r) for r in range(offset, upto)]
-        results += map_replications(
-            jobs, workers=workers, scheduler=scheduler, replicate=replicate, progress=report
-        )
+        results += map_replications(jobs, settings.replace(progress=report), replicate=replicate)
         for candidate in range(checked + 1, len(results) + 1):
             checked = candidate
             if done_at(candidate):

@@ -18,26 +18,30 @@ shared queue, priorities and uneven inflow.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 
 from capacity.experiment.erlang import erlang_c_staffing
-from capacity.experiment.executor import ProgressCallback
-from capacity.experiment.runner import run_experiment
+from capacity.experiment.results import Result
+from capacity.experiment.runner import RunResult, resolve_scenario, run_experiment
+from capacity.experiment.settings import Settings
+from capacity.experiment.vary import parse_variation
 from capacity.model import figure_catalogue
+from capacity.outputs.staffing import STAFFING_COLUMNS, write_staffing
 from capacity.scenario import Scenario, ScenarioError, with_changes
 
 __all__ = [
     "ErlangCheck",
-    "StaffingAnswer",
+    "StaffingResult",
     "Target",
     "least_staffing",
-    "least_staffing_table",
     "parse_levels",
     "parse_target",
 ]
@@ -104,44 +108,80 @@ SATURATED_UTILISATION = 0.97
 run, so the work it did is less than the work offered."""
 
 
-@dataclass
-class StaffingAnswer:
+@dataclass(frozen=True, repr=False)
+class StaffingResult(Result):
     """The outcome of :func:`least_staffing`.
 
-    ``value`` is the least level meeting every target, or None if none in the range
-    does. ``evaluated`` maps each simulated level to its summary table (see
-    :class:`capacity.experiment.ExperimentResult`). ``monotone`` is False when the level
-    above the answer failed a target (the assumption behind bisection broke).
+    Attributes:
+        scenario: the office as searched (with the settings applied; every level is it
+            with ``path`` set to the level).
+        settings: how each level was run.
+        path: the dotted path searched (e.g. ``staff.follow_up.headcount``).
+        targets: the bounds every level had to meet with its whole 95 % interval.
+        answer: the least level meeting every target, or None if none in the range does.
+        levels: each level simulated -> its :class:`~capacity.experiment.runner.RunResult`.
+        monotone: False when the level above the answer failed a target (the assumption
+            behind bisection broke there).
+        erlang: the Erlang C staffing for the varied team's measured load, or None
+            when the path is not a team's headcount.
+        message: the answer in words.
+        summary: one row per level simulated and target (``staffing.csv``): the level
+            (column named by the path), ``figure``, ``target``, ``mean``, ``ci_low``,
+            ``ci_high``, ``meets``.
+        warnings: messages for people from every level's replications, each once,
+            prefixed with the level.
+        started_at: when the search started (UTC).
     """
 
+    kind: ClassVar[str] = "least staffing"
+
+    scenario: Scenario
+    settings: Settings
     path: str
     targets: tuple[Target, ...]
-    value: int | None
-    evaluated: dict[int, pd.DataFrame] = field(default_factory=dict)
-    monotone: bool = True
-    erlang: ErlangCheck | None = None
-    message: str = ""
+    answer: int | None
+    levels: dict[int, RunResult]
+    monotone: bool
+    erlang: ErlangCheck | None
+    message: str
+    summary: pd.DataFrame
+    warnings: tuple[str, ...]
+    started_at: dt.datetime
 
-    def table(self) -> pd.DataFrame:
-        """One row per simulated level and target: the level (column named by the path),
-        ``figure``, ``target``, ``mean``, ``ci_low``, ``ci_high``, ``meets``."""
-        rows = []
-        for level in sorted(self.evaluated):
-            summary = self.evaluated[level].set_index("name")
-            for target in self.targets:
-                s = summary.loc[target.figure]
-                rows.append(
-                    {
-                        self.path: level,
-                        "figure": target.figure,
-                        "target": f"{target.op}{target.value:g}",
-                        "mean": s["mean"],
-                        "ci_low": s["ci_low"],
-                        "ci_high": s["ci_high"],
-                        "meets": target.met_by(s["mean"], s["ci_low"], s["ci_high"]),
-                    }
+    def title(self) -> str:
+        targets = ", ".join(map(str, self.targets))
+        return f"{self.scenario.run.name}: least {self.path} meeting {targets}"
+
+    def lines(self) -> list[str]:
+        return [self.message]
+
+    def save(
+        self, folder: str | Path = "results", *, run_id: str | None = None, command: str = ""
+    ) -> Path:
+        """Write ``folder/<scenario name>/staffing-<run id>/`` (``staffing.csv`` and
+        ``manifest.json``) as ``capacity staff`` does and return it (see
+        :func:`capacity.outputs.staffing.write_staffing`)."""
+        return write_staffing(self, Path(folder), run_id=run_id, command=command)
+
+
+def _summary(path: str, targets: Sequence[Target], levels: dict[int, RunResult]) -> pd.DataFrame:
+    rows = []
+    for level in sorted(levels):
+        summary = levels[level].summary.set_index("name")
+        for target in targets:
+            s = summary.loc[target.figure]
+            rows.append(
+                (
+                    level,
+                    target.figure,
+                    f"{target.op}{target.value:g}",
+                    s["mean"],
+                    s["ci_low"],
+                    s["ci_high"],
+                    target.met_by(s["mean"], s["ci_low"], s["ci_high"]),
                 )
-        return pd.DataFrame(rows)
+            )
+    return pd.DataFrame(rows, columns=[path, *STAFFING_COLUMNS])
 
 
 def _check_inputs(
@@ -216,71 +256,83 @@ def _erlang(
 
 
 def least_staffing(
-    scenario: Scenario,
-    targets: Sequence[Target],
-    path: str,
-    values: Sequence[int],
+    scenario: Scenario | str | Path,
+    targets: Sequence[str | Target],
+    vary: str,
+    settings: Settings | None = None,
     *,
-    replications: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
     erlang_max_p_wait: float | None = None,
-    progress: Callable[[int], None] | None = None,
-    replication_progress: ProgressCallback | None = None,
-) -> StaffingAnswer:
-    """The least value of ``path`` (e.g. ``staff.follow_up.headcount``) among ``values``
-    whose 95 % intervals meet every target, by bisection.
+    on_level: Callable[[int], None] | None = None,
+    **options: Any,
+) -> StaffingResult:
+    """The least value of a whole-number field (e.g. ``staff.follow_up.headcount``) whose
+    95 % intervals meet every target, by bisection.
 
     Args:
-        scenario: the office; every other field stays as it is.
-        targets: bounds on key figures, all of which must be met.
-        path: dotted path of an integer field.
-        values: candidate levels (whole numbers; sorted and de-duplicated here).
-        replications: per level; default the scenario's.
-        workers, scheduler: where replications run.
-        erlang_max_p_wait: P(wait) target for the Erlang-C comparison; default the
-            value of a ``waited_<task>_share<=`` target if there is one, else 0.2.
-        progress: called with the level about to be simulated.
-        replication_progress: passed on to each level's replications.
+        scenario: the office (or the path or bundled name of one); every other field
+            stays as it is.
+        targets: bounds on key figures, all of which must be met: :class:`Target` or
+            text ``"figure>=value"`` / ``"figure<=value"``.
+        vary: the field and its candidate levels, ``"PATH=LOW:HIGH"`` (or a list, see
+            :func:`parse_levels`).
+        settings: how each level is run (``replications``, at least 2, default the
+            scenario's; ``progress`` is passed on to each level's replications).
+        erlang_max_p_wait: P(wait) target for the Erlang-C comparison, 0..1; default
+            the value of a ``waited_<task>_share<=`` target if there is one, else 0.2.
+        on_level: called with each level just before it is simulated.
+        **options: settings by keyword, applied over ``settings``.
+
+    Returns:
+        A :class:`StaffingResult` whose ``answer`` is the least level, or None.
 
     Raises:
-        ScenarioError: an unknown figure or path, or a value the scenario rejects.
+        ScenarioError: a malformed target or search, an unknown figure or path, a
+            level the scenario rejects, fewer than 2 replications, automatic
+            replications or warm-up.
+        TypeError: an option that is not a setting.
+        OSError: the scheduler cannot be reached.
     """
+    settings = Settings.of(settings, **options)
+    if settings.auto_replications or settings.auto_warm_up:
+        raise ScenarioError(
+            "settings", ["a staffing search needs a fixed number of replications and warm-up"]
+        )
+    started_at = dt.datetime.now(dt.UTC)
+    parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in targets)
+    path, values = parse_levels(vary)
+    chosen = settings.apply(resolve_scenario(scenario))
     levels = sorted(set(values))
-    _check_inputs(scenario, targets, path, levels)
-    count = scenario.run.replications if replications is None else replications
+    _check_inputs(chosen, parsed, path, levels)
+    count = chosen.run.replications
     if count < 2:
         raise ScenarioError(
             "replications",
             [f"needs at least 2 replications per level for a confidence interval (given {count})"],
         )
     if erlang_max_p_wait is None:
-        waits = [t.value for t in targets if t.op == "<=" and t.figure.startswith("waited_")]
+        waits = [t.value for t in parsed if t.op == "<=" and t.figure.startswith("waited_")]
         erlang_max_p_wait = min(waits) if waits and 0 < min(waits) <= 1 else 0.2
-    answer = StaffingAnswer(path, tuple(targets), None)
+    evaluated: dict[int, RunResult] = {}
+    per_level = settings.replace(replications=None, seed=None, horizon_days=None, warm_up_days=None)
 
     def meets(level: int) -> bool:
-        if level not in answer.evaluated:
-            if progress is not None:
-                progress(level)
-            result = run_experiment(
-                with_changes(scenario, {path: level}),
-                replications=replications,
-                workers=workers,
-                scheduler=scheduler,
-                progress=replication_progress,
-            )
-            answer.evaluated[level] = result.summary
-        summary = answer.evaluated[level].set_index("name")
-        return all(t.met_by(*summary.loc[t.figure, ["mean", "ci_low", "ci_high"]]) for t in targets)
+        if level not in evaluated:
+            if on_level is not None:
+                on_level(level)
+            evaluated[level] = run_experiment(with_changes(chosen, {path: level}), per_level)
+        summary = evaluated[level].summary.set_index("name")
+        return all(t.met_by(*summary.loc[t.figure, ["mean", "ci_low", "ci_high"]]) for t in parsed)
 
+    answer: int | None = None
+    monotone = True
     top = levels[-1]
+    message = ""
     if not meets(top):
-        answer.message = (
+        message = (
             f"No value of {path} in {levels[0]}..{top} meets every target: even {top} does not."
         )
     elif meets(levels[0]):
-        answer.value = levels[0]
+        answer = levels[0]
     else:
         low, high = 0, len(levels) - 1  # levels[low] fails, levels[high] meets
         while high - low > 1:
@@ -289,20 +341,38 @@ def least_staffing(
                 high = mid
             else:
                 low = mid
-        answer.value = levels[high]
-    if answer.value is not None:
-        position = levels.index(answer.value)
+        answer = levels[high]
+    if answer is not None:
+        position = levels.index(answer)
         if position + 1 < len(levels):
-            answer.monotone = meets(levels[position + 1])
-        answer.message = (
-            f"The least {path} that meets every target is {answer.value}."
-            if answer.monotone
-            else f"{path} = {answer.value} meets every target but {levels[position + 1]} "
+            monotone = meets(levels[position + 1])
+        message = (
+            f"The least {path} that meets every target is {answer}."
+            if monotone
+            else f"{path} = {answer} meets every target but {levels[position + 1]} "
             "does not: the targets are not monotone here, so bisection may have missed a "
             "smaller value; simulate the range with 'capacity sweep' to see."
         )
-    answer.erlang = _erlang(scenario, path, top, answer.evaluated[top], erlang_max_p_wait)
-    return answer
+    return StaffingResult(
+        scenario=chosen,
+        settings=settings,
+        path=path,
+        targets=parsed,
+        answer=answer,
+        levels=dict(sorted(evaluated.items())),
+        monotone=monotone,
+        erlang=_erlang(chosen, path, top, evaluated[top].summary, erlang_max_p_wait),
+        message=message,
+        summary=_summary(path, parsed, evaluated),
+        warnings=tuple(
+            dict.fromkeys(
+                f"{path} = {level}: {message}"
+                for level, result in sorted(evaluated.items())
+                for message in result.warnings
+            )
+        ),
+        started_at=started_at,
+    )
 
 
 def parse_levels(vary: str) -> tuple[str, list[int]]:
@@ -311,38 +381,8 @@ def parse_levels(vary: str) -> tuple[str, list[int]]:
     Raises :class:`ScenarioError` for a malformed specification or a level that is not
     a whole number.
     """
-    from capacity.experiment.vary import parse_variation
-
     variation = parse_variation(vary)
     levels = [v for v in variation.values if isinstance(v, int) and not isinstance(v, bool)]
     if len(levels) != len(variation.values):
         raise ScenarioError("--vary", [f"{vary}: the levels must be whole numbers"])
     return variation.path, levels
-
-
-def least_staffing_table(
-    scenario: Scenario,
-    targets: Sequence[str | Target],
-    vary: str,
-    **options: object,
-) -> pd.DataFrame:
-    """:func:`least_staffing` for scripts: targets as text (``"figure>=value"``) and the
-    search as ``"PATH=LOW:HIGH"``; returns the staffing.csv table, with the answer in
-    ``table.attrs``: ``answer`` (the least level, or None), ``monotone``, ``message``
-    and ``erlang`` (a dict, or None). ``options`` are passed on (replications, workers,
-    scheduler, erlang_max_p_wait).
-
-    Raises :class:`ScenarioError` for a malformed target or search, or an unknown path
-    or figure.
-    """
-    parsed = [t if isinstance(t, Target) else parse_target(t) for t in targets]
-    path, levels = parse_levels(vary)
-    answer = least_staffing(scenario, parsed, path, levels, **options)  # type: ignore[arg-type]
-    table = answer.table()
-    table.attrs.update(
-        answer=answer.value,
-        monotone=answer.monotone,
-        message=answer.message,
-        erlang=None if answer.erlang is None else vars(answer.erlang).copy(),
-    )
-    return table

@@ -25,13 +25,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
-from capacity.experiment.checkpoint import PointFigures, PointStore, json_default
-from capacity.experiment.executor import ProgressCallback, map_replications
-from capacity.experiment.statistics import confidence_interval
+from capacity.experiment.checkpoint import PointFigures, PointStore
+from capacity.experiment.executor import map_replications
+from capacity.experiment.results import Result
+from capacity.experiment.runner import resolve_scenario, summary_rows
+from capacity.experiment.settings import Settings
 from capacity.experiment.vary import (
     MAX_POINTS,
     Variation,
@@ -39,8 +41,9 @@ from capacity.experiment.vary import (
     parse_variation,
     scenarios_for_points,
 )
-from capacity.model import figure_catalogue
 from capacity.model.result import ReplicationResult
+from capacity.outputs.atomic import json_default
+from capacity.outputs.sweep import SWEEP_FIGURE_COLUMNS, sweep_folder, write_sweep
 from capacity.scenario import Scenario, ScenarioError, parse_value
 from capacity.scenario.loading import read_text_file
 
@@ -50,20 +53,9 @@ __all__ = [
     "load_points",
     "point_key",
     "point_label",
-    "run_sweep",
     "sweep",
     "sweep_key",
 ]
-
-SWEEP_FIGURE_COLUMNS: tuple[str, ...] = (
-    "figure",
-    "unit",
-    "mean",
-    "ci_low",
-    "ci_high",
-    "replications",
-)
-"""Columns of a sweep table after the varied paths, in order."""
 
 CLUSTER_CHUNK_JOBS = 64
 """Replications submitted to a dask cluster at a time (rounded up to whole points).
@@ -77,12 +69,24 @@ Points = list[dict[str, Any]]
 """Sweep points in order; each maps dotted path -> value and all set the same paths."""
 
 
-@dataclass(frozen=True)
-class SweepResult:
+@dataclass(frozen=True, repr=False)
+class SweepResult(Result):
     """A finished sweep.
 
     Attributes:
-        table: the tidy table of :func:`sweep`.
+        scenario: the base scenario (before any point's changes; with the settings'
+            seed, replications, horizon and warm-up).
+        settings: how the points were run.
+        summary: one row per point and key figure, points in the order given (grid
+            order) and figures in :func:`capacity.model.figure_catalogue` order of that
+            point's scenario. Columns: one per varied path, named by the dotted path
+            and holding the point's value; ``figure``; ``unit``; ``mean`` (over
+            replications, in the unit); ``ci_low``, ``ci_high`` (95 % Student-t
+            interval of the mean, cut at the figure's possible range; NaN with fewer
+            than two values); ``replications`` (how many gave the figure a value). A
+            point's rows equal the summary of :func:`capacity.run` on the changed
+            scenario.
+        key: the sweep's key (:func:`sweep_key`), which names its results folder.
         points: the points, in the table's order.
         replications: the replications run at each point (same order).
         keys: each point's checkpoint key (:func:`point_key`; same order).
@@ -95,7 +99,12 @@ class SweepResult:
         wall_seconds: elapsed wall-clock time, seconds.
     """
 
-    table: pd.DataFrame
+    kind: ClassVar[str] = "sweep"
+
+    scenario: Scenario
+    settings: Settings
+    summary: pd.DataFrame
+    key: str
     points: Points
     replications: list[int]
     keys: list[str]
@@ -104,6 +113,36 @@ class SweepResult:
     warnings: tuple[str, ...]
     started_at: dt.datetime
     wall_seconds: float
+
+    def title(self) -> str:
+        paths = ", ".join(self.points[0]) if self.points else ""
+        return f"{self.scenario.run.name}: sweep of {len(self.points)} point(s) over {paths}"
+
+    def save(
+        self, folder: str | Path = "results", *, command: str = "", workers: int | None = None
+    ) -> Path:
+        """Write ``folder/<scenario name>/sweep-<key>/`` as ``capacity sweep`` does
+        (``sweep.csv``, a chart per key figure, ``manifest.json``; see
+        :func:`capacity.outputs.sweep.write_sweep`) and return it. The folder may
+        already hold the sweep's checkpoints.
+
+        Args:
+            folder: the results root; created if missing.
+            command: the command line recorded in the manifest; default this process's.
+            workers: processes drawing the charts; default the settings' workers.
+
+        Raises:
+            OSError: a folder or file cannot be created or written.
+        """
+        target = sweep_folder(Path(folder), self.scenario.run.name, self.key)
+        target.mkdir(parents=True, exist_ok=True)
+        write_sweep(
+            self,
+            target,
+            command=command,
+            workers=self.settings.workers if workers is None else workers,
+        )
+        return target
 
     def point_rows(self, index: int) -> pd.DataFrame:
         """The table's rows of point ``index`` (0-based, in point order).
@@ -114,7 +153,7 @@ class SweepResult:
             raise IndexError(f"point {index} of {len(self.points)}")
         index %= len(self.points)
         start = sum(self.row_counts[:index])
-        return self.table.iloc[start : start + self.row_counts[index]]
+        return self.summary.iloc[start : start + self.row_counts[index]]
 
 
 def _sha256(data: Any) -> str:
@@ -302,19 +341,6 @@ def _point_figures(results: Sequence[ReplicationResult]) -> PointFigures:
     )
 
 
-def _summary_rows(scenario: Scenario, figures: PointFigures) -> list[tuple[Any, ...]]:
-    rows = []
-    for spec in figure_catalogue(scenario):
-        values = figures.figures.get(spec.name, [])
-        mean, low, high = confidence_interval(values)
-        # As in a single run's summary: a figure cannot leave its range (a share above
-        # 1, a negative wait), but the t interval of few replications can.
-        low, high = max(low, spec.lowest), min(high, spec.highest)
-        count = sum(not math.isnan(v) for v in values)
-        rows.append((spec.name, spec.unit, mean, low, high, count))
-    return rows
-
-
 def _warnings(points: Points, results: Sequence[PointFigures]) -> tuple[str, ...]:
     seen: dict[str, list[int]] = {}
     for index, result in enumerate(results):
@@ -331,40 +357,67 @@ def _warnings(points: Points, results: Sequence[PointFigures]) -> tuple[str, ...
     return tuple(messages)
 
 
-def run_sweep(
-    scenario: Scenario,
+def sweep(
+    scenario: Scenario | str | Path,
     variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
+    settings: Settings | None = None,
     *,
-    replications: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
     checkpoint_dir: Path | None = None,
     resume: bool = False,
     on_point: Callable[[int, int], None] | None = None,
+    **options: Any,
 ) -> SweepResult:
-    """Run a sweep and return its table with what else is known about it.
-
-    See :func:`sweep` for the arguments and the table. In addition:
+    """The key figures of ``scenario`` at every point of a sweep.
 
     Args:
+        scenario: the validated base scenario, or the path or bundled name of one.
+        variations_or_points: :class:`~capacity.experiment.vary.Variation` objects or
+            strings written as for ``--vary`` (``"staff.team.headcount=6:10:2"``) (every
+            combination of their values is a point, the first varying slowest; see
+            :func:`~capacity.experiment.vary.grid`), or the points themselves: mappings of
+            dotted path -> value, all setting the same paths (e.g. from
+            :func:`load_points`).
+        settings: how to run. ``replications``, ``seed``, ``horizon_days`` and
+            ``warm_up_days`` set the base scenario's (a point that varies one of them
+            wins); replications ``0 .. n-1`` run at every point with the point's
+            ``run.seed``: common random numbers.
+            ``progress`` is called as ``progress(done, total)`` in replications over
+            the whole sweep (points read from checkpoints count as done at once).
+            Automatic replications or warm-up are not available here.
+        checkpoint_dir: folder in which each finished point is saved at once as
+            ``<point key>.json`` (see :func:`point_key`); created when the first point is
+            saved.
+        resume: skip the points already saved in ``checkpoint_dir``; damaged or
+            temporary files are ignored and their points run again.
         on_point: called as ``on_point(saved, total)`` after each point is finished
             (and saved, with a checkpoint folder); ``saved`` counts points read from
             checkpoints too.
+        **options: settings by keyword, applied over ``settings``.
 
     Returns:
-        A :class:`SweepResult`.
+        A :class:`SweepResult` (its ``summary`` is the tidy table).
+
+    Raises:
+        ScenarioError: a path is unknown, a value is refused by the scenario's rules, or
+            the points are malformed (checked for every point before anything runs); a
+            setting out of range or ``"auto"``.
+        TypeError: an option that is not a setting.
+        CheckpointError: a point could not be saved (an ``OSError``).
+        OSError: the scheduler cannot be reached.
+        KeyboardInterrupt: on Ctrl-C; every point finished before it stays saved.
     """
+    settings = Settings.of(settings, **options)
+    if settings.auto_replications or settings.auto_warm_up:
+        raise ScenarioError(
+            "settings", ["a sweep needs a fixed number of replications and warm-up"]
+        )
+    base = settings.apply(resolve_scenario(scenario))
     points = _as_points(variations_or_points)
-    if replications is not None and replications < 1:
-        raise ValueError(f"replications must be at least 1 (given {replications})")
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1 (given {workers})")
     # Every point is built and checked before the first replication, so a mistake in the
     # last point does not surface after hours of work.
-    scenarios = scenarios_for_points(scenario, points)
-    counts = [replications or changed.run.replications for changed in scenarios]
-    digest = _scenario_digest(scenario)
+    scenarios = scenarios_for_points(base, points)
+    counts = [changed.run.replications for changed in scenarios]
+    digest = _scenario_digest(base)
     keys = [_point_key(digest, p, n) for p, n in zip(points, counts, strict=True)]
 
     started_at = dt.datetime.now(dt.UTC)
@@ -378,6 +431,7 @@ def run_sweep(
     resumed = len(points) - len(todo)
     total = sum(counts)
     done = total - sum(counts[i] for i in todo)
+    progress = settings.progress
     if progress is not None and done:
         progress(done, total)
     if on_point is not None and resumed:
@@ -385,16 +439,20 @@ def run_sweep(
 
     # Points go to the executor a few at a time so that each is saved as soon as its
     # chunk ends; a chunk is large enough to keep every worker busy.
-    target = CLUSTER_CHUNK_JOBS if scheduler is not None else 2 * workers if workers > 1 else 1
+    workers = settings.workers
+    if settings.scheduler is not None:
+        target = CLUSTER_CHUNK_JOBS
+    else:
+        target = 2 * workers if workers > 1 else 1
     for chunk in _chunks(todo, counts, target):
         jobs = [(scenarios[i], r) for i in chunk for r in range(counts[i])]
-        base = done
+        start_at = done
 
-        def forward(finished_jobs: int, _chunk_total: int, base: int = base) -> None:
+        def forward(finished_jobs: int, _chunk_total: int, start_at: int = start_at) -> None:
             if progress is not None:
-                progress(base + finished_jobs, total)
+                progress(start_at + finished_jobs, total)
 
-        results = map_replications(jobs, workers=workers, scheduler=scheduler, progress=forward)
+        results = map_replications(jobs, settings.replace(progress=forward))
         start = 0
         for index in chunk:
             mine = results[start : start + counts[index]]
@@ -412,13 +470,16 @@ def run_sweep(
     rows: list[tuple[Any, ...]] = []
     row_counts: list[int] = []
     for point, changed, result in zip(points, scenarios, complete, strict=True):
-        summary = _summary_rows(changed, result)
+        summary = summary_rows(changed, result.figures)
         rows += [(*point.values(), *row) for row in summary]
         row_counts.append(len(summary))
     table = pd.DataFrame(rows, columns=[*paths, *SWEEP_FIGURE_COLUMNS])
     table = table.astype({"mean": float, "ci_low": float, "ci_high": float, "replications": int})
     return SweepResult(
-        table=table,
+        scenario=base,
+        settings=settings,
+        summary=table,
+        key=sweep_key(base, points),
         points=points,
         replications=counts,
         keys=keys,
@@ -428,69 +489,3 @@ def run_sweep(
         started_at=started_at,
         wall_seconds=time.perf_counter() - clock,
     )
-
-
-def sweep(
-    scenario: Scenario,
-    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
-    *,
-    replications: int | None = None,
-    workers: int = 1,
-    scheduler: str | None = None,
-    progress: ProgressCallback | None = None,
-    checkpoint_dir: Path | None = None,
-    resume: bool = False,
-) -> pd.DataFrame:
-    """The key figures of ``scenario`` at every point of a sweep, as one tidy table.
-
-    Args:
-        scenario: the validated base scenario.
-        variations_or_points: :class:`~capacity.experiment.vary.Variation` objects or
-            strings written as for ``--vary`` (``"staff.team.headcount=6:10:2"``) (every
-            combination of their values is a point, the first varying slowest; see
-            :func:`~capacity.experiment.vary.grid`), or the points themselves: mappings of
-            dotted path -> value, all setting the same paths (e.g. from
-            :func:`load_points`).
-        replications: replications at each point; default each point's
-            ``run.replications``. Replications ``0 .. n-1`` run at every point with the
-            point's ``run.seed`` (the scenario's unless varied): common random numbers.
-        workers: local processes; 1 runs everything in this process.
-        scheduler: address of a dask.distributed scheduler (``tcp://host:port``) to run
-            the replications on instead; the results are the same.
-        progress: called as ``progress(done, total)`` in replications over the whole
-            sweep, after each replication (points read from checkpoints count as done at
-            once).
-        checkpoint_dir: folder in which each finished point is saved at once as
-            ``<point key>.json`` (see :func:`point_key`); created when the first point is
-            saved.
-        resume: skip the points already saved in ``checkpoint_dir``; damaged or
-            temporary files are ignored and their points run again.
-
-    Returns:
-        One row per point and key figure, points in the order given (grid order) and
-        figures in :func:`capacity.model.figure_catalogue` order of that point's
-        scenario. Columns: one per varied path, named by the dotted path and holding the
-        point's value; ``figure``; ``unit``; ``mean`` (over replications, in the unit);
-        ``ci_low``, ``ci_high`` (95 % Student-t interval of the mean, cut at the figure's
-        possible range; NaN with fewer than two values); ``replications`` (how many gave
-        the figure a value). A point's rows equal the summary of
-        :func:`~capacity.experiment.run_experiment` on the changed scenario.
-
-    Raises:
-        ScenarioError: a path is unknown, a value is refused by the scenario's rules, or
-            the points are malformed (checked for every point before anything runs).
-        ValueError: ``replications`` or ``workers`` is less than 1.
-        CheckpointError: a point could not be saved (an ``OSError``).
-        OSError: the scheduler cannot be reached.
-        KeyboardInterrupt: on Ctrl-C; every point finished before it stays saved.
-    """
-    return run_sweep(
-        scenario,
-        variations_or_points,
-        replications=replications,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        checkpoint_dir=checkpoint_dir,
-        resume=resume,
-    ).table

@@ -15,7 +15,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from capacity.experiment.automatic import run_automatic
 from capacity.interfaces import (
     compare_cmd,
     plot_cmd,
@@ -35,16 +34,15 @@ from capacity.interfaces.common import (
     check_scheduler,
     fail,
     figures_table,
-    load_with_overrides,
+    load_with_settings,
+    make_settings,
     run_with_progress,
     save_or_fail,
     warn,
-    with_progress,
 )
 from capacity.interfaces.table_options import CsvLocaleOption, FormatOption, check_table_options
 from capacity.interfaces.web import command as app_cmd
 from capacity.model import figure_catalogue
-from capacity.outputs import write_results
 from capacity.scenario import (
     Scenario,
     ScenarioError,
@@ -167,17 +165,18 @@ def run(
     auto_replications = replications == "auto"
     auto_warm_up = warm_up_days == "auto"
     try:
-        overrides = {
-            "replications": None if auto_replications else _whole(replications, "--replications"),
-            "seed": seed,
-            "horizon_days": horizon_days,
-            # With 'auto' the scenario's own warm-up is replaced, so it must not block a
-            # shorter --horizon-days.
-            "warm_up_days": 0 if auto_warm_up else _whole(warm_up_days, "--warm-up-days"),
-        }
-        chosen = load_with_overrides(scenario, overrides)
-        if not 0 < precision < 1:
-            raise ScenarioError("--precision", [f"must be between 0 and 1 (given {precision})"])
+        settings = make_settings(
+            replications="auto" if auto_replications else _whole(replications, "--replications"),
+            seed=seed,
+            horizon_days=horizon_days,
+            warm_up_days="auto" if auto_warm_up else _whole(warm_up_days, "--warm-up-days"),
+            precision=precision,
+            precision_figures=tuple(precision_figure or ()),
+            max_replications=max_replications,
+            workers=workers,
+            record_events=events,
+        )
+        chosen = load_with_settings(scenario, settings)
         _check_figures(chosen, precision_figure or [])
         most = max_replications if auto_replications else chosen.run.replications
         check_table_options(output_format, csv_locale, most, chosen.run.horizon_days)
@@ -185,6 +184,7 @@ def run(
         fail(str(error))
     check_out_folder(out)
     check_scheduler(scheduler)
+    settings = settings.replace(scheduler=scheduler)
     if not auto_replications:
         ignored = [
             option
@@ -202,25 +202,7 @@ def run(
         warn(message)
 
     try:
-        if auto_replications or auto_warm_up:
-            total = max_replications if auto_replications else chosen.run.replications
-            chosen, result = with_progress(
-                total,
-                lambda report: run_automatic(
-                    chosen,
-                    auto_warm_up=auto_warm_up,
-                    auto_replications=auto_replications,
-                    precision=precision,
-                    precision_figures=precision_figure or None,
-                    max_replications=max_replications,
-                    workers=workers,
-                    scheduler=scheduler,
-                    record_events=events,
-                    progress=report,
-                ),
-            )
-        else:
-            result = run_with_progress(chosen, workers, events, scheduler)
+        result = run_with_progress(chosen, settings)
     except ScenarioError as error:
         fail(str(error))
     except KeyboardInterrupt:
@@ -230,19 +212,14 @@ def run(
         fail(f"cannot use the scheduler {scheduler}: {error}")
     command = shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
     folder = save_or_fail(
-        lambda: write_results(
-            result,
-            chosen,
-            out,
-            command=command,
-            csv_locale=csv_locale,
-            xlsx=output_format == "xlsx",
+        lambda: result.save(
+            out, command=command, csv_locale=csv_locale, xlsx=output_format == "xlsx"
         ),
         out,
     )
 
     try:
-        Console().print(figures_table(result, chosen))
+        Console().print(figures_table(result))
         _describe_method(result.method)
         for message in result.warnings:
             if message not in announced:

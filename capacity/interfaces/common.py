@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from capacity.experiment import ExperimentResult, run_experiment
-from capacity.experiment.executor import ProgressCallback
-from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
+from capacity.experiment import RunResult, Settings, run_experiment
+from capacity.experiment.settings import ProgressCallback
+from capacity.scenario import Scenario, ScenarioError, load_scenario
 from capacity.scenario.loading import is_text
 
 T = TypeVar("T")
@@ -37,7 +37,8 @@ __all__ = [
     "check_scheduler",
     "fail",
     "figures_table",
-    "load_with_overrides",
+    "load_with_settings",
+    "make_settings",
     "number",
     "run_with_progress",
     "save_or_fail",
@@ -62,13 +63,20 @@ so that continuous integration stops on it."""
 EXIT_INTERRUPTED = 130
 """Exit code after Ctrl-C (128 + SIGINT, as shells report it)."""
 
-# Options that override a field of [run]: option name -> field name.
-_RUN_OVERRIDES = {
-    "--replications": "replications",
-    "--seed": "seed",
-    "--horizon-days": "horizon_days",
-    "--warm-up-days": "warm_up_days",
+OPTION_NAMES: dict[str, str] = {
+    "replications": "--replications",
+    "seed": "--seed",
+    "horizon_days": "--horizon-days",
+    "warm_up_days": "--warm-up-days",
+    "precision": "--precision",
+    "precision_figures": "--precision-figure",
+    "max_replications": "--max-replications",
+    "workers": "--workers",
+    "scheduler": "--scheduler",
+    "record_events": "--events",
 }
+"""The command-line option that gives each setting (see
+:class:`capacity.experiment.Settings`)."""
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -116,28 +124,24 @@ def warn(message: str) -> None:
     typer.secho(f"Warning: {message}", fg="yellow", err=True)
 
 
-def _name_option(problem: str) -> str:
-    for option, field in _RUN_OVERRIDES.items():
-        if problem.startswith(f"run.{field}:"):
-            return f"{problem} [set by {option}]"
-    return problem
-
-
-def load_with_overrides(name_or_path: str, overrides: dict[str, int | None]) -> Scenario:
-    """The scenario with the command-line overrides applied, validated as a whole."""
-    scenario = load_scenario(name_or_path)
-    given = {field: value for field, value in overrides.items() if value is not None}
-    if not given:
-        return scenario
+def make_settings(**values: object) -> Settings:
+    """:class:`~capacity.experiment.Settings` from the options' values; a value out of
+    range is a ScenarioError naming the option (``--precision``)."""
     try:
-        # Checks every rule again on the new values (ranges, warm-up inside the horizon,
-        # dates inside the horizon).
-        return with_changes(scenario, {f"run.{field}": value for field, value in given.items()})
+        return Settings(**values)  # type: ignore[arg-type]
     except ScenarioError as error:
-        raise ScenarioError(
-            f"{name_or_path} (with command-line options)",
-            [_name_option(p) for p in error.problems],
-        ) from None
+        setting, _, message = error.problems[0].partition(": ")
+        raise ScenarioError(OPTION_NAMES.get(setting, setting), [message]) from None
+
+
+def load_with_settings(name_or_path: str, settings: Settings) -> Scenario:
+    """The scenario with the ``[run]`` fields the settings override, validated as a
+    whole; a problem a setting caused names its option (``[set by --seed]``)."""
+    scenario = load_scenario(name_or_path)
+    try:
+        return settings.apply(scenario, names=OPTION_NAMES)
+    except ScenarioError as error:
+        raise ScenarioError(f"{name_or_path} (with command-line options)", error.problems) from None
 
 
 def check_out_folder(out: Path, probe: Path | None = None, what: str = "the results") -> None:
@@ -188,15 +192,8 @@ def number(value: float) -> str:
     return f"{value:.4g}"
 
 
-def figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
-    run = scenario.run
-    table = Table(
-        title=(
-            f"{run.name}: {result.replications} replication(s), key figures over days "
-            f"{run.warm_up_days}-{run.horizon_days}"
-        ),
-        title_justify="left",
-    )
+def figures_table(result: RunResult) -> Table:
+    table = Table(title=result.title(), title_justify="left")
     table.add_column("Key figure", no_wrap=True)
     table.add_column("Unit")
     table.add_column("Mean", justify="right", no_wrap=True)
@@ -210,15 +207,11 @@ def figures_table(result: ExperimentResult, scenario: Scenario) -> Table:
     return table
 
 
-def run_with_progress(
-    scenario: Scenario, workers: int, events: bool, scheduler: str | None = None
-) -> ExperimentResult:
-    """Run the scenario's replications with a progress bar on stderr."""
+def run_with_progress(scenario: Scenario, settings: Settings) -> RunResult:
+    """Run the scenario with the settings and a progress bar on stderr."""
+    total = settings.max_replications if settings.auto_replications else scenario.run.replications
     return with_progress(
-        scenario.run.replications,
-        lambda report: run_experiment(
-            scenario, workers=workers, scheduler=scheduler, record_events=events, progress=report
-        ),
+        total, lambda report: run_experiment(scenario, settings.replace(progress=report))
     )
 
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from capacity.experiment import Settings
 from capacity.experiment.compare import ComparisonResult, prepare_comparison
 from capacity.experiment.compare import compare as compare_scenarios
 from capacity.interfaces.common import (
@@ -25,26 +26,27 @@ from capacity.interfaces.common import (
     check_out_folder,
     check_scheduler,
     fail,
-    load_with_overrides,
+    load_with_settings,
+    make_settings,
     number,
     save_or_fail,
     warn,
     with_progress,
 )
-from capacity.outputs.comparison import COMPARISON_FOLDER, write_comparison
+from capacity.outputs.comparison import COMPARISON_FOLDER
 from capacity.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = ["compare"]
 
 
-def _load_all(base: str, alternatives: list[str], replications: int | None) -> list[Scenario]:
+def _load_all(base: str, alternatives: list[str], settings: Settings) -> list[Scenario]:
     # Every file is read before failing, so that one message lists every problem.
     scenarios: list[Scenario] = []
     problems: list[str] = []
     for position, name in enumerate([base, *alternatives]):
         try:
             if position == 0:
-                scenarios.append(load_with_overrides(name, {"replications": replications}))
+                scenarios.append(load_with_settings(name, settings))
             else:
                 scenarios.append(load_scenario(name))
         except ScenarioError as error:
@@ -101,7 +103,7 @@ def _tables(result: ComparisonResult) -> list[Table]:
         table.add_column("Alt.", justify="right", no_wrap=True)
         table.add_column("Difference ± CI", justify="right", no_wrap=True)
         table.add_column("Sig.", justify="center", no_wrap=True)
-        rows = result.table[result.table["scenario"] == label]
+        rows = result.summary[result.summary["scenario"] == label]
         for row in rows.itertuples(index=False):
             if math.isnan(row.ci_low):
                 verdict = "n/a"
@@ -132,23 +134,13 @@ def _how_to_read(result: ComparisonResult) -> str:
 
 
 def _run_with_progress(
-    scenarios: list[Scenario],
-    labels: list[str],
-    replications: int,
-    workers: int,
-    scheduler: str | None,
-    paired: bool,
+    scenarios: list[Scenario], labels: list[str], settings: Settings, paired: bool
 ) -> ComparisonResult:
+    replications = scenarios[0].run.replications
     return with_progress(
         replications * len(scenarios),
         lambda report: compare_scenarios(
-            scenarios,
-            replications=replications,
-            workers=workers,
-            scheduler=scheduler,
-            paired=paired,
-            labels=labels,
-            progress=report,
+            scenarios, settings.replace(progress=report), paired=paired, labels=labels
         ),
     )
 
@@ -207,7 +199,11 @@ def compare(
     their difference with its 95 % uncertainty range and whether it is significant, and
     saves comparison.csv with a manifest.
     """
-    scenarios = _load_all(base, alternatives, replications)
+    try:
+        settings = make_settings(replications=replications, workers=workers)
+    except ScenarioError as error:
+        fail(str(error))
+    scenarios = _load_all(base, alternatives, settings)
     labels = _labels([base, *alternatives], scenarios)
     try:
         prepared = prepare_comparison(
@@ -217,23 +213,21 @@ def compare(
         fail(str(error))
     check_out_folder(out, out / COMPARISON_FOLDER)
     check_scheduler(scheduler)
+    settings = settings.replace(scheduler=scheduler)
     announced = []
     for label, scenario in zip(labels, prepared, strict=True):
         for message in scenario.compiled.warnings:
             announced.append(f"{label}: {message}")
             warn(announced[-1])
 
-    count = prepared[0].run.replications
     try:
-        result = _run_with_progress(
-            scenarios, labels, count, workers, scheduler, paired=not independent
-        )
+        result = _run_with_progress(scenarios, labels, settings, paired=not independent)
     except KeyboardInterrupt:
         fail("interrupted; no results were saved", EXIT_INTERRUPTED)
     except OSError as error:
         # Only the cluster connection does network I/O during the run.
         fail(f"cannot use the scheduler {scheduler}: {error}")
-    folder = save_or_fail(lambda: write_comparison(result, out), out)
+    folder = save_or_fail(lambda: result.save(out), out)
 
     console = Console()
     for table in _tables(result):

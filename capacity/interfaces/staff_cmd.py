@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from capacity.experiment.staffing import (
-    StaffingAnswer,
+    StaffingResult,
     least_staffing,
     parse_levels,
     parse_target,
@@ -24,23 +23,22 @@ from capacity.interfaces.common import (
     check_out_folder,
     check_scheduler,
     fail,
-    load_with_overrides,
+    load_with_settings,
+    make_settings,
     number,
     save_or_fail,
 )
-from capacity.outputs import RANDOM_STREAMS, package_versions, write_folder
-from capacity.outputs.writer import command_line, default_run_id
-from capacity.scenario import Scenario, ScenarioError
+from capacity.scenario import ScenarioError
 
 __all__ = ["staff"]
 
 
-def _report(answer: StaffingAnswer, scenario: Scenario) -> None:
+def _report(answer: StaffingResult) -> None:
     console = Console()
-    table = Table(title=f"{scenario.run.name}: levels simulated for {answer.path}")
+    table = Table(title=f"{answer.scenario.run.name}: levels simulated for {answer.path}")
     for column in ("level", "target", "mean", "95 % CI", "meets"):
         table.add_column(column, justify="right" if column != "target" else "left")
-    for row in answer.table().itertuples(index=False):
+    for row in answer.summary.itertuples(index=False):
         table.add_row(
             str(row[0]),
             f"{row.figure}{row.target}",
@@ -57,37 +55,6 @@ def _report(answer: StaffingAnswer, scenario: Scenario) -> None:
             f"'{e.team}', measured at {e.measured_at}): at least {e.stable_minimum} to keep "
             f"up at all, {e.servers} for P(wait) <= {e.max_p_wait:g}. {e.reason}"
         )
-
-
-def _manifest(answer: StaffingAnswer, scenario: Scenario, replications: int) -> dict:
-    e = answer.erlang
-    return {
-        "kind": "least staffing",
-        "command": command_line(),
-        "path": answer.path,
-        "targets": [str(t) for t in answer.targets],
-        "answer": answer.value,
-        "answer_found": answer.value is not None,
-        "monotone_at_answer": answer.monotone,
-        "message": answer.message,
-        "levels_simulated": sorted(answer.evaluated),
-        "replications_per_level": replications,
-        "erlang_c": None
-        if e is None
-        else {
-            "team": e.team,
-            "measured_at": e.measured_at,
-            "load_people": e.load,
-            "stable_minimum": e.stable_minimum,
-            "max_p_wait": e.max_p_wait,
-            "servers": e.servers,
-            "saturated": e.saturated,
-        },
-        "seed": scenario.run.seed,
-        "random_streams": RANDOM_STREAMS,
-        "versions": package_versions(),
-        "scenario": scenario.model_dump(mode="json"),
-    }
 
 
 def staff(
@@ -137,26 +104,25 @@ def staff(
     Writes staffing.csv (one row per level simulated and target) and manifest.json.
     """
     try:
-        chosen = load_with_overrides(scenario, {"replications": replications})
+        settings = make_settings(replications=replications, workers=workers)
+        chosen = load_with_settings(scenario, settings)
         targets = [parse_target(t) for t in target]
-        path, levels = parse_levels(vary)
+        path, _ = parse_levels(vary)
     except ScenarioError as error:
         fail(str(error))
     check_out_folder(out)
     check_scheduler(scheduler)
+    settings = settings.replace(scheduler=scheduler)
 
-    started = dt.datetime.now(dt.UTC)
     console = Console(stderr=True)
     try:
         answer = least_staffing(
             chosen,
             targets,
-            path,
-            levels,
-            workers=workers,
-            scheduler=scheduler,
+            vary,
+            settings,
             erlang_max_p_wait=erlang_p_wait,
-            progress=lambda level: console.print(f"Simulating {path} = {level} ..."),
+            on_level=lambda level: console.print(f"Simulating {path} = {level} ..."),
         )
     except ScenarioError as error:
         fail(str(error))
@@ -165,14 +131,6 @@ def staff(
     except OSError as error:
         fail(f"cannot use the scheduler {scheduler}: {error}")
 
-    _report(answer, chosen)
-    folder = save_or_fail(
-        lambda: write_folder(
-            {"staffing.csv": answer.table()},
-            Path(out) / chosen.run.name,
-            "staffing-" + default_run_id(started),
-            manifest=lambda _id: _manifest(answer, chosen, chosen.run.replications),
-        ),
-        out,
-    )
+    _report(answer)
+    folder = save_or_fail(lambda: answer.save(out), out)
     typer.echo(f"Results saved in: {folder}")

@@ -17,8 +17,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from capacity.experiment import Settings
 from capacity.experiment.checkpoint import CheckpointError
-from capacity.experiment.sweep import SweepResult, load_points, run_sweep, sweep_key
+from capacity.experiment.sweep import SweepResult, load_points, sweep_key
+from capacity.experiment.sweep import sweep as run_sweep
 from capacity.experiment.vary import grid, parse_variation
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
@@ -30,19 +32,17 @@ from capacity.interfaces.common import (
     check_out_folder,
     check_scheduler,
     fail,
-    load_with_overrides,
+    load_with_settings,
+    make_settings,
     number,
     warn,
     with_progress,
 )
-from capacity.outputs.sweep import write_sweep
+from capacity.outputs.sweep import POINTS_FOLDER, sweep_folder
 from capacity.outputs.writer import command_line
 from capacity.scenario import Scenario, ScenarioError
 
-__all__ = ["HEADLINE_FIGURES", "POINTS_FOLDER", "sweep"]
-
-POINTS_FOLDER = ".points"
-"""Hidden subfolder of a sweep folder holding one checkpoint file per finished point."""
+__all__ = ["HEADLINE_FIGURES", "sweep"]
 
 HEADLINE_FIGURES: dict[str, str] = {
     "aap_with_valid_plan_share": "valid plan share",
@@ -70,7 +70,7 @@ def _cell(row: Any) -> str:
 
 
 def _headline_table(result: SweepResult, scenario: Scenario) -> Table:
-    shown = [name for name in HEADLINE_FIGURES if name in set(result.table["figure"])]
+    shown = [name for name in HEADLINE_FIGURES if name in set(result.summary["figure"])]
     view = Table(
         title=f"{scenario.run.name}: {len(result.points)} point(s); mean and 95 % CI",
         title_justify="left",
@@ -172,15 +172,17 @@ def sweep(
     if bool(vary) == (points is not None):
         fail("give either --vary PATH=VALUES (one or more) or --points FILE, not both or neither")
     try:
-        chosen = load_with_overrides(scenario, {"replications": replications})
+        settings = make_settings(replications=replications, workers=workers)
+        chosen = load_with_settings(scenario, settings)
         chosen_points = _points(vary, points)
     except ScenarioError as error:
         fail(str(error))
     check_scheduler(scheduler)
     check_out_folder(out)
+    settings = settings.replace(scheduler=scheduler)
 
     key = sweep_key(chosen, chosen_points)
-    folder = out / chosen.run.name / f"sweep-{key}"
+    folder = sweep_folder(out, chosen.run.name, key)
     if resume and not folder.exists():
         warn(f"nothing to resume in {folder} (no earlier run of this exact sweep); starting it")
     if folder.exists() and not resume:
@@ -204,8 +206,7 @@ def sweep(
         result = _run_with_progress(
             chosen,
             chosen_points,
-            workers=workers,
-            scheduler=scheduler,
+            settings,
             checkpoint_dir=folder / POINTS_FOLDER,
             resume=resume,
             on_point=count_saved,
@@ -228,8 +229,7 @@ def sweep(
         fail(f"cannot use the scheduler {scheduler}: {error}")
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        write_sweep(result, chosen, folder, key=key, command=command_line(), workers=workers)
+        folder = result.save(out, command=command_line())
     except KeyboardInterrupt:
         fail(
             f"interrupted while saving; the finished points are kept in {folder}; "
@@ -248,10 +248,10 @@ def sweep(
 
 
 def _run_with_progress(
-    scenario: Scenario, points: list[dict[str, Any]], **options: Any
+    scenario: Scenario, points: list[dict[str, Any]], settings: Settings, **options: Any
 ) -> SweepResult:
     return with_progress(
         None,
-        lambda report: run_sweep(scenario, points, progress=report, **options),
+        lambda report: run_sweep(scenario, points, settings.replace(progress=report), **options),
         verb="Sweeping",
     )

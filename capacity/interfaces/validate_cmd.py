@@ -23,12 +23,13 @@ from capacity.interfaces.common import (
     check_out_folder,
     check_scheduler,
     fail,
+    make_settings,
     save_or_fail,
     with_progress,
 )
 from capacity.scenario import ScenarioError
 from capacity.validation import SECTIONS, ValidationReport, run_validation
-from capacity.validation.report import VALIDATION_FOLDER, interval_text, write_validation
+from capacity.validation.report import VALIDATION_FOLDER, interval_text
 
 __all__ = ["validate"]
 
@@ -98,11 +99,13 @@ def validate(
     check_out_folder(out, out / VALIDATION_FOLDER, "the report")
     check_scheduler(scheduler)
     try:
+        settings = make_settings(workers=workers, scheduler=scheduler)
+    except ScenarioError as error:
+        fail(str(error))
+    try:
         report = with_progress(
             None,
-            lambda report: run_validation(
-                quick=quick, workers=workers, scheduler=scheduler, progress=report
-            ),
+            lambda report: run_validation(settings.replace(progress=report), quick=quick),
             verb="Validating",
         )
     except KeyboardInterrupt:
@@ -112,7 +115,7 @@ def validate(
     except OSError as error:
         # Only the cluster connection does network I/O during the run.
         fail(f"cannot use the scheduler {scheduler}: {error}")
-    folder = save_or_fail(lambda: write_validation(report, out), out, "the report")
+    folder = save_or_fail(lambda: report.save(out), out, "the report")
 
     console = Console()
     console.print(_sections(report))

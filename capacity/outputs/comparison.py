@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capacity.experiment.compare import ComparisonResult
 from capacity.outputs.manifest import RANDOM_STREAMS, package_versions
 from capacity.outputs.writer import check_run_id, command_line, default_run_id, write_folder
+
+if TYPE_CHECKING:
+    from capacity.experiment.compare import ComparisonResult
 
 __all__ = ["COMPARISON_FOLDER", "build_comparison_manifest", "write_comparison"]
 
@@ -30,7 +32,8 @@ def build_comparison_manifest(
     scenario used the base's seed), ``base`` and ``alternatives`` (labels, as in the
     ``scenario`` column), ``seed`` (the base's), ``replications`` (of each scenario),
     ``started_at_utc``, ``finished_at_utc`` (ISO 8601 or null), ``wall_seconds`` (or
-    null), ``random_streams``, ``versions``, ``files``, ``warnings`` and ``scenarios``:
+    null), ``random_streams``, ``versions``, ``files``, ``warnings``, ``settings`` and
+    ``scenarios``:
     one ``{"label", "seed", "scenario"}`` per scenario, base first, with the complete
     scenario as run (every default filled in).
     """
@@ -51,6 +54,7 @@ def build_comparison_manifest(
         "versions": package_versions(),
         "files": files,
         "warnings": list(result.warnings),
+        "settings": result.settings.describe(),
         "scenarios": [
             {
                 "label": label,
@@ -71,7 +75,7 @@ def write_comparison(
 ) -> Path:
     """Write ``result`` to a new folder ``out_dir/comparison/<run id>/`` and return it.
 
-    Files: ``comparison.csv`` (:attr:`ComparisonResult.table`; ``significant`` is
+    Files: ``comparison.csv`` (:attr:`ComparisonResult.summary`; ``significant`` is
     ``True``/``False``, an undefined value an empty field) and ``manifest.json`` (see
     :func:`build_comparison_manifest`). The folder appears complete or not at all and
     is never overwritten (see :func:`capacity.outputs.writer.write_folder`).
@@ -90,7 +94,7 @@ def write_comparison(
     base = run_id if run_id is not None else default_run_id(result.started_at)
     check_run_id(base)
     command = command or command_line()
-    files = {"comparison.csv": result.table}
+    files = {"comparison.csv": result.summary}
     return write_folder(
         files,
         Path(out_dir) / COMPARISON_FOLDER,

@@ -6,11 +6,12 @@ import datetime as dt
 import math
 import platform
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from capacity.experiment import ExperimentResult
 from capacity.model.rng import STREAM_SCHEME
-from capacity.scenario import Scenario
+
+if TYPE_CHECKING:
+    from capacity.experiment.runner import RunResult
 
 __all__ = ["RANDOM_STREAMS", "VERSIONED_PACKAGES", "build_manifest", "package_versions"]
 
@@ -49,8 +50,7 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def build_manifest(
-    result: ExperimentResult,
-    scenario: Scenario,
+    result: RunResult,
     *,
     run_id: str,
     command: str,
@@ -63,9 +63,11 @@ def build_manifest(
     ``finished_at_utc`` (ISO 8601, or null if unknown), ``wall_seconds`` (or null),
     ``random_streams`` (:data:`RANDOM_STREAMS`), ``versions`` (see
     :func:`package_versions`), ``files`` (the data files in the folder), ``warnings``,
-    ``method`` (how replications and warm-up were chosen, if automatically) and
-    ``scenario`` (the validated scenario with every default filled in).
+    ``method`` (how replications and warm-up were chosen, if automatically),
+    ``settings`` (how it was run) and ``scenario`` (the scenario as run, every default
+    filled in).
     """
+    scenario = result.scenario
     wall = result.wall_seconds
     return {
         "run_id": run_id,
@@ -81,5 +83,6 @@ def build_manifest(
         "files": files,
         "warnings": list(result.warnings),
         "method": result.method,
+        "settings": result.settings.describe(),
         "scenario": scenario.model_dump(mode="json"),
     }

@@ -13,14 +13,16 @@ import io
 import json
 import math
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel
 
-from capacity.experiment import ExperimentResult
 from capacity.model import figure_catalogue
 from capacity.scenario import Scenario, ScenarioError
+
+if TYPE_CHECKING:
+    from capacity.experiment.runner import RunResult
 
 __all__ = [
     "EXCEL_MAX_ROWS",
@@ -95,8 +97,8 @@ def _with_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return dated
 
 
-def _summary_sheet(result: ExperimentResult, scenario: Scenario) -> pd.DataFrame:
-    meaning = {spec.name: spec.description for spec in figure_catalogue(scenario)}
+def _summary_sheet(result: RunResult) -> pd.DataFrame:
+    meaning = {spec.name: spec.description for spec in figure_catalogue(result.scenario)}
     sheet = result.summary.copy()
     sheet["description"] = [meaning.get(name, "") for name in sheet["name"]]
     return sheet
@@ -135,8 +137,7 @@ def _add_sheet(book: Any, title: str, frame: pd.DataFrame) -> None:
 
 
 def workbook_bytes(
-    result: ExperimentResult,
-    scenario: Scenario,
+    result: RunResult,
     *,
     extra: Mapping[str, pd.DataFrame] | None = None,
 ) -> bytes:
@@ -159,11 +160,11 @@ def workbook_bytes(
     book = Workbook(write_only=True)
     for title, frame in (extra or {}).items():
         _add_sheet(book, title, frame)
-    _add_sheet(book, "summary", _summary_sheet(result, scenario))
+    _add_sheet(book, "summary", _summary_sheet(result))
     _add_sheet(book, "time series", _with_dates(result.timeseries))
     if result.caseloads is not None:
         _add_sheet(book, "caseloads", result.caseloads)
-    _add_sheet(book, "parameters", parameter_table(scenario))
+    _add_sheet(book, "parameters", parameter_table(result.scenario))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,21 +15,51 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from capacity.experiment.checkpoint import json_text, write_atomic
-from capacity.experiment.sweep import SWEEP_FIGURE_COLUMNS, SweepResult
 from capacity.model.rng import STREAM_SCHEME
+from capacity.outputs.atomic import json_text, write_atomic
 from capacity.outputs.manifest import package_versions
-from capacity.outputs.writer import CSV_OPTIONS
-from capacity.scenario import Scenario
+from capacity.outputs.writer import CSV_OPTIONS, command_line
 
-__all__ = ["FIGURES_FOLDER", "plot_figure", "sweep_csv_text", "write_sweep"]
+if TYPE_CHECKING:
+    from capacity.experiment.sweep import SweepResult
+
+__all__ = [
+    "FIGURES_FOLDER",
+    "POINTS_FOLDER",
+    "SWEEP_FIGURE_COLUMNS",
+    "plot_figure",
+    "sweep_csv_text",
+    "sweep_folder",
+    "write_sweep",
+]
+
+SWEEP_FIGURE_COLUMNS: tuple[str, ...] = (
+    "figure",
+    "unit",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "replications",
+)
+"""Columns of a sweep table after the varied paths, in order."""
 
 FIGURES_FOLDER = "figures"
 """Subfolder of a sweep folder holding one PNG chart per key figure."""
+
+POINTS_FOLDER = ".points"
+"""Hidden subfolder of a sweep folder holding one checkpoint file per finished point."""
+
+
+def sweep_folder(root: Path, scenario_name: str, key: str) -> Path:
+    """Where a sweep's results go under the results root ``root``:
+    ``<root>/<scenario name>/sweep-<key>`` (the key names the scenario, the points and
+    the replications, so the same sweep finds its folder again)."""
+    return Path(root) / scenario_name / f"sweep-{key}"
+
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -226,11 +256,9 @@ def _json_safe(value: Any) -> Any:
 
 def write_sweep(
     result: SweepResult,
-    scenario: Scenario,
     folder: Path,
     *,
-    key: str,
-    command: str,
+    command: str = "",
     workers: int = 1,
 ) -> list[str]:
     """Write a finished sweep into ``folder`` (which must exist) and return the files
@@ -249,7 +277,9 @@ def write_sweep(
     Raises:
         OSError: a file cannot be written.
     """
-    table = result.table
+    table = result.summary
+    scenario = result.scenario
+    command = command or command_line()
     paths = [c for c in table.columns if c not in SWEEP_FIGURE_COLUMNS]
     files: list[str] = []
     (folder / FIGURES_FOLDER).mkdir(exist_ok=True)
@@ -263,7 +293,7 @@ def write_sweep(
     write_atomic(folder / "sweep.csv", sweep_csv_text(table).encode("utf-8"))
     files.insert(0, "sweep.csv")
     manifest = {
-        "sweep_key": key,
+        "sweep_key": result.key,
         "scenario_name": scenario.run.name,
         "command": command,
         "seed": scenario.run.seed,
@@ -278,6 +308,7 @@ def write_sweep(
         "versions": _versions(),
         "files": files,
         "warnings": list(result.warnings),
+        "settings": result.settings.describe(),
         "scenario": scenario.model_dump(mode="json"),
     }
     text = json_text({k: _json_safe(v) for k, v in manifest.items()}, indent=2, sort_keys=False)

@@ -13,14 +13,15 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
 
-from capacity.experiment import ExperimentResult
 from capacity.outputs.manifest import build_manifest
 from capacity.outputs.spreadsheets import workbook_bytes
-from capacity.scenario import Scenario
+
+if TYPE_CHECKING:
+    from capacity.experiment.runner import RunResult
 
 __all__ = [
     "CSV_LOCALES",
@@ -205,8 +206,7 @@ def write_folder(
 
 
 def write_results(
-    result: ExperimentResult,
-    scenario: Scenario,
+    result: RunResult,
     out_dir: Path,
     *,
     run_id: str | None = None,
@@ -228,8 +228,7 @@ def write_results(
     is appended.
 
     Args:
-        result: the experiment to write.
-        scenario: the validated scenario that was run (recorded in the manifest).
+        result: the run to write (its scenario is recorded in the manifest).
         out_dir: the results root folder; created if missing.
         run_id: folder name; default the run's UTC start time as ``YYYYmmdd-HHMMSS``.
         command: the command line that started the run, recorded in the manifest;
@@ -258,13 +257,13 @@ def write_results(
     if result.events is not None:
         files["events.csv"] = result.events
     if xlsx:
-        files["results.xlsx"] = workbook_bytes(result, scenario)
+        files["results.xlsx"] = workbook_bytes(result)
     return write_folder(
         files,
-        Path(out_dir) / scenario.run.name,
+        Path(out_dir) / result.scenario.run.name,
         base,
         manifest=lambda final_id: build_manifest(
-            result, scenario, run_id=final_id, command=command, files=list(files)
+            result, run_id=final_id, command=command, files=list(files)
         ),
         csv_locale=csv_locale,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capacity.outputs.manifest import RANDOM_STREAMS, package_versions
 from capacity.outputs.writer import (
@@ -17,7 +17,10 @@ from capacity.outputs.writer import (
     write_folder,
 )
 from capacity.validation.checks import Outcome
-from capacity.validation.suite import SECTIONS, ValidationReport
+from capacity.validation.sections import SECTIONS
+
+if TYPE_CHECKING:
+    from capacity.validation.suite import ValidationReport
 
 __all__ = [
     "VALIDATION_FOLDER",
@@ -222,7 +225,7 @@ def build_validation_manifest(
     Keys: ``run_id``, ``kind`` ("validation"), ``command``, ``suite`` (full or quick),
     ``passed`` (every check), ``checks`` (how many), ``failed`` (the ids of failed
     checks), ``started_at_utc``, ``finished_at_utc``, ``wall_seconds``,
-    ``random_streams``, ``versions``, ``files`` and ``runs``: per run its ``label``,
+    ``random_streams``, ``versions``, ``files``, ``settings`` and ``runs``: per run its ``label``,
     ``made_from`` (a bundled scenario), ``changes``, ``replications``, ``seed``,
     ``purpose`` and the complete ``scenario`` as run.
     """
@@ -240,6 +243,7 @@ def build_validation_manifest(
         "random_streams": RANDOM_STREAMS,
         "versions": package_versions(),
         "files": files,
+        "settings": report.settings.describe(),
         "runs": [
             {
                 "label": run.label,
@@ -281,7 +285,7 @@ def write_validation(
     command = command or command_line()
     files: dict[str, FileContent] = {
         "validation.md": render_markdown(report, command),
-        "validation.csv": report.table,
+        "validation.csv": report.summary,
     }
     return write_folder(
         files,

@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from capacity.experiment import ComparisonResult, compare
-from capacity.experiment.executor import ProgressCallback
+from capacity.experiment import ComparisonResult, Settings, compare
+from capacity.experiment.settings import ProgressCallback
 from capacity.interfaces.web.labels import FIGURES
 from capacity.outputs.plots import series_band
 from capacity.outputs.spreadsheets import workbook_bytes
@@ -360,13 +360,8 @@ def run_comparison(
 ) -> ComparisonResult:
     """Run the baseline and the changed scenario, paired: both with the baseline's seed,
     so each replication sees the same users (see :func:`capacity.compare`)."""
-    return compare(
-        [base, changed],
-        replications=replications,
-        workers=workers,
-        progress=progress,
-        paired=True,
-    )
+    settings = Settings(replications=replications, workers=workers, progress=progress)
+    return compare([base, changed], settings, paired=True)
 
 
 @dataclass(frozen=True)
@@ -396,7 +391,7 @@ def cards(result: ComparisonResult) -> list[Card]:
     """The key figures of :data:`capacity.interfaces.web.labels.FIGURES` that both offices
     have, in that order."""
     summary = result.results[1].summary.set_index("name")
-    table = result.table.set_index("figure")
+    table = result.summary.set_index("figure")
     shown = []
     for figure, label in FIGURES.items():
         if figure not in table.index or figure not in summary.index:
@@ -450,7 +445,7 @@ def _csv(frame: pd.DataFrame, locale: str) -> bytes:
 def comparison_csv(result: ComparisonResult, locale: str = "en") -> bytes:
     """``comparison.csv`` of the run (changed against baseline), in the CSV dialect
     ``locale`` (``en`` or ``nb``, see :data:`capacity.outputs.writer.CSV_LOCALES`)."""
-    return _csv(result.table, locale)
+    return _csv(result.summary, locale)
 
 
 def summary_csv(result: ComparisonResult, locale: str = "en") -> bytes:
@@ -462,9 +457,7 @@ def workbook_file(result: ComparisonResult) -> bytes:
     """The changed office's workbook (see
     :func:`capacity.outputs.spreadsheets.workbook_bytes`) with the comparison against
     the baseline as its first sheet."""
-    return workbook_bytes(
-        result.results[1], result.scenarios[1], extra={"comparison": result.table}
-    )
+    return workbook_bytes(result.results[1], extra={"comparison": result.summary})
 
 
 def toml_file(result: ComparisonResult) -> str:

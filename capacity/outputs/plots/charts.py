@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from capacity.experiment.checkpoint import write_atomic
+from capacity.outputs.atomic import write_atomic
 from capacity.outputs.plots.drawing import caseload_figure, png_bytes, series_figure, waits_figure
 from capacity.outputs.plots.reading import (
     PlotError,

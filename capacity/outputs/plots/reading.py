@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from capacity.experiment.sweep import SWEEP_FIGURE_COLUMNS
 from capacity.model import figure_catalogue
 from capacity.model.disturbances import disturbances
+from capacity.outputs.sweep import SWEEP_FIGURE_COLUMNS
 from capacity.scenario import ScenarioError, parse_scenario
 
 __all__ = [
