@@ -85,7 +85,20 @@ PINS: dict[str, tuple[str, dict[str, Any]]] = {
             "case_types.aap.follow_up.at_max_period.job_seeker_share": 0.3,
             "case_types.aap.attendance.no_show_share": 0.05,
             "staffing_changes": _STAFFING_CHANGES,
-            "streams.aap_claimant.seasonal_factors": [1.2, 1.1, 1, 1, 1, 0.9, 0.6, 0.9, 1.1, 1.1, 1.1, 1],
+            "streams.aap_claimant.seasonal_factors": [
+                1.2,
+                1.1,
+                1,
+                1,
+                1,
+                0.9,
+                0.6,
+                0.9,
+                1.1,
+                1.1,
+                1.1,
+                1,
+            ],
             "streams.aap_claimant.surges": [
                 {"start_date": "2010-10-01", "end_date": "2010-11-01", "factor": 2.0}
             ],
