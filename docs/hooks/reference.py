@@ -281,12 +281,16 @@ _SUFFIX_UNITS = (
 
 
 def _unit(name: str, info: FieldInfo, parent: str) -> str:
-    """The unit, from the field's name (``_days``, ``_hours``, ``_per_week``, ...), else
-    from the table's name, else from the description."""
+    """The unit, from the end of the field's name (``_days``, ``_hours``, ``_per_week``,
+    ...), else from the end of the table's name, else from a word of the field's name,
+    else from the description."""
     for candidate in (name, parent):
         for suffix, unit in _SUFFIX_UNITS:
             if candidate.endswith(suffix):
                 return unit
+    for word in ("days", "hours"):  # work_hours_per_meeting, days_between_meetings
+        if word in name.split("_"):
+            return word
     description = (info.description or "").lower()
     for phrase, unit in (("per year", "per year"), ("per week", "per week")):
         if phrase in description:
