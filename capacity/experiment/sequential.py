@@ -69,7 +69,7 @@ def _chosen(scenario: Scenario, figures: Sequence[str] | None) -> tuple[str, ...
         unknown = [f for f in figures if f not in names]
         if unknown:
             raise ScenarioError(
-                "--precision-figure", [f"unknown key figure(s) {unknown} (see README)"]
+                "--precision-figure", [f"unknown key figure(s) {unknown} (see the documentation)"]
             )
         return tuple(figures)
     return tuple(f for f in HEADLINE_FIGURES if f in names)

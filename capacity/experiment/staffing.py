@@ -189,7 +189,7 @@ def _check_inputs(
 ) -> None:
     units = {spec.name: spec.unit for spec in figure_catalogue(scenario)}
     problems = [
-        f"{t}: unknown key figure '{t.figure}' (see the README's list)"
+        f"{t}: unknown key figure '{t.figure}' (see the list of key figures in the documentation)"
         for t in targets
         if t.figure not in units
     ]

@@ -61,7 +61,7 @@ _INTRO = {
         "in this report; the value is the worst case found."
     ),
     SECTIONS[3]: (
-        "`office_2011` is calibrated to the study's figures for spring 2011 (README, "
+        "`office_2011` is calibrated to the study's figures for spring 2011 (documentation, "
         "Calibration); `rural_4500` is scaled from national figures."
     ),
     SECTIONS[4]: (
