@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from capacity.validation import Sizes, suite
+
 ROOT = Path(__file__).parent.parent
 PAGES = sorted(
     [ROOT / "README.md"]
@@ -42,12 +44,18 @@ def test_blocks_are_found_and_skips_honoured() -> None:
     assert ROOT / "README.md" in EXAMPLES
 
 
+SMOKE = Sizes("quick", 2, 0.05, 2, 2, 2, 2.0)
+"""Validation sizes for running the examples: the quick suite's code path in seconds
+(its numbers are not evidence; tests/test_validation.py runs the real suite)."""
+
+
 @pytest.mark.parametrize("page", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_python_examples_run(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
     blocks = python_blocks(page.read_text(encoding="utf-8"))
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(suite, "QUICK", SMOKE)
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for number, block in enumerate(blocks, start=1):
         code = compile(block, f"{page.name}, example {number}", "exec")
