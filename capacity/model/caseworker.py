@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
+from collections.abc import Generator
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -113,7 +114,7 @@ class Caseworker:
         if self.state == IDLE and not self.wake.triggered:
             self.wake.succeed()
 
-    def run(self):
+    def run(self) -> Generator[simpy.Event, object, None]:
         """The caseworker's SimPy process."""
         env = self.env
         calendar = self.calendar

@@ -108,7 +108,7 @@ class Draws:
         taken = self._taken.get(purpose, 0)
         self._taken[purpose] = taken + 1
         if taken < n:
-            return self._batch[purpose].item(self._row * n + taken)
+            return float(self._batch[purpose].item(self._row * n + taken))
         return self._beyond_block(purpose, sampler, n, (taken - n) % n)
 
     def _beyond_block(self, purpose: str, sampler: Sampler, n: int, index: int) -> float:
@@ -119,7 +119,7 @@ class Draws:
             if rng is None:
                 rng = self._refills[purpose] = self._refill(purpose)
             self._more[purpose] = sampler(rng, n)
-        return self._more[purpose].item(index)
+        return float(self._more[purpose].item(index))
 
 
 def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -43,12 +43,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from capacity.model.calendar import HOURS_PER_DAY
 from capacity.model.entities import DONE, Task, User, geometric_from_uniform
 
 if TYPE_CHECKING:
+    import simpy
+
     from capacity.model.office import Office
 
 __all__ = ["HOURS_PER_YEAR", "BenefitClock"]
@@ -65,7 +68,7 @@ class BenefitClock:
         self.card_anchor = card_anchor_hours
         self.horizon = horizon_hours
 
-    def _at(self, delay_hours: float, callback) -> None:
+    def _at(self, delay_hours: float, callback: Callable[[simpy.Event], None]) -> None:
         # Clocks past the horizon would never fire; skip them to keep the heap small.
         if self.env.now + delay_hours <= self.horizon:
             self.env.timeout(max(0.0, delay_hours)).callbacks.append(callback)

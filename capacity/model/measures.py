@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Generator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,8 @@ from capacity.model.result import CASELOAD_COLUMNS
 from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
+    import simpy
+
     from capacity.model.office import Office, Records, TeamState
 
 __all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "final_caseloads", "key_figures"]
@@ -52,7 +55,7 @@ class Snapshots:
         self.rows: list[list[float]] = []
         self._done_before = 0
 
-    def process(self, days: int):
+    def process(self, days: int) -> Generator[simpy.Event, object, None]:
         """Take a snapshot at the end of each of ``days`` days."""
         env = self.office.env
         for day in range(days):

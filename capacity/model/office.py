@@ -105,7 +105,9 @@ class Records:
         """Missed meetings in the window (at the time they were to start)."""
         self.reentries = 0
         """Returning users who arrived in the window (see the case type's ``reentry``)."""
-        self.events: list[tuple] | None = [] if record_events else None
+        self.events: list[tuple[int, float, str, str, str, str]] | None = (
+            [] if record_events else None
+        )
         """(user, time hours, case type, stage, event, caseworker) when recording events."""
 
 

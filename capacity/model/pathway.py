@@ -13,8 +13,8 @@ disability first has the office prepare the disability case.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Generator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import simpy
@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["Pathways"]
 
 HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+
+T = TypeVar("T")
+Process = Generator[simpy.Event, Any, T]
+"""A SimPy process (or a part of one, run with ``yield from``) that returns a T."""
 
 
 class Pathways:
@@ -94,7 +98,7 @@ class Pathways:
             office.log(user, "arrive")
         return user
 
-    def _arrivals(self, name: str, stream: Stream):
+    def _arrivals(self, name: str, stream: Stream) -> Process[None]:
         run = self.scenario.run
         rng = make_rng(run.seed, self.replication, "arrivals", name_key(name))
         users = DrawSource(make_rng(run.seed, self.replication, "users", name_key(name)))
@@ -144,7 +148,7 @@ class Pathways:
             self.office.records.arrivals += 1
         user.proc = self.env.process(self._lifecycle(user))
 
-    def _batch(self, name: str, stream: Stream, index: int):
+    def _batch(self, name: str, stream: Stream, index: int) -> Process[None]:
         run = self.scenario.run
         batch = stream.batches[index]
         pool = DrawSource(make_rng(run.seed, self.replication, "batches", name_key(name), index))
@@ -181,17 +185,18 @@ class Pathways:
 
     # --------------------------------------------------------------- lifecycle
 
-    def _task(self, user: User, task: str, work: float):
+    def _task(self, user: User, task: str, work: float) -> Process[None]:
         yield self.office.release(user, task, work).event
 
     def _lifecycle(
         self, user: User, age: float | None = None, elapsed: float = 0.0, has_plan: bool = True
-    ):
+    ) -> Process[None]:
         office = self.office
         try:
             reason = yield from self._stages(user, age, elapsed, has_plan)
         except simpy.Interrupt as stop:
-            reason = stop.cause
+            # Exits interrupt the process with their reason (see BenefitClock._exit).
+            reason = str(stop.cause)
             office.cancel_open_tasks(user)
             if reason == "disability":
                 yield from self._disability(user)
@@ -216,7 +221,7 @@ class Pathways:
         if back <= self.scenario.run.horizon_days * HOURS_PER_DAY:
             self.env.process(self._come_back(user, rng, back - now))
 
-    def _come_back(self, user: User, rng: np.random.Generator, delay: float):
+    def _come_back(self, user: User, rng: np.random.Generator, delay: float) -> Process[None]:
         yield self.env.timeout(delay)
         source, key_a, key_b = user.key
         # A returning user's numbers are keyed by their predecessor's key, so they do
@@ -238,7 +243,9 @@ class Pathways:
             office.log(again, "reentry")
         again.proc = self.env.process(self._lifecycle(again))
 
-    def _stages(self, user: User, age: float | None, elapsed: float, has_plan: bool):
+    def _stages(
+        self, user: User, age: float | None, elapsed: float, has_plan: bool
+    ) -> Process[str]:
         office, env, clock = self.office, self.env, self.clock
         draws = user.draws
         for position, stage in enumerate(user.stages):
@@ -272,7 +279,7 @@ class Pathways:
                 yield env.event()  # follow-up lasts until an exit interrupts it
         return "completed"
 
-    def _assessment(self, user: User):
+    def _assessment(self, user: User) -> Process[bool]:
         a = user.ct.assessment
         draws = user.draws
         env = self.env
@@ -291,7 +298,7 @@ class Pathways:
             yield env.timeout(outside * HOURS_PER_DAY)
         return draws.take("assess_branch") < a.disability_share
 
-    def _decision(self, user: User):
+    def _decision(self, user: User) -> Process[bool]:
         d = user.ct.decision
         env = self.env
         server = self.back_office.get(user.case_type)
@@ -311,7 +318,7 @@ class Pathways:
         self.office.log(user, "rejected" if rejected else "granted")
         return not rejected
 
-    def _disability(self, user: User):
+    def _disability(self, user: User) -> Process[None]:
         began = self.env.now
         self.office.enter_stage(user, "disability")
         yield from self._task(user, "disability", user.draws.take("disability_work"))

@@ -199,7 +199,8 @@ class Empirical(BaseModel):
 
     def _probabilities(self) -> np.ndarray:
         w = np.ones(len(self.values)) if self.weights is None else np.asarray(self.weights)
-        return w / w.sum()
+        probabilities: np.ndarray = w / w.sum()
+        return probabilities
 
     @property
     def mean(self) -> float:

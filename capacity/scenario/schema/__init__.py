@@ -1,7 +1,7 @@
 """The scenario: one validated, immutable description of an office.
 
 A scenario file (TOML) maps one to one onto :class:`Scenario`; each section has its
-module here (``run``: the period and calendar; ``pathway``: case types and their
+module here (``run``: the period and calendar; ``case_types``: case types and their
 stages; ``arrivals``: streams and the initial state; ``staff``: teams and the
 organisation; ``timeline``: dated changes; ``scenario``: the whole). Time units are
 written in the field names (``_days``, ``_hours``, ``_per_week``, ``_per_year``).
@@ -21,7 +21,7 @@ Vocabulary (see :mod:`capacity.scenario.vocabulary`):
 
 from capacity.scenario.schema.arrivals import Batch, InitialGroup, RatePeriod, Stream, Surge
 from capacity.scenario.schema.base import SHARE_TOLERANCE
-from capacity.scenario.schema.pathway import (
+from capacity.scenario.schema.case_types import (
     Assessment,
     AtMaxPeriod,
     Attendance,

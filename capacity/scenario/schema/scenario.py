@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_valid
 
 from capacity.scenario.compiled import CompiledScenario, compile_scenario
 from capacity.scenario.schema.arrivals import InitialGroup, Stream
-from capacity.scenario.schema.pathway import CaseType
+from capacity.scenario.schema.case_types import CaseType
 from capacity.scenario.schema.run import Calendar, Run
 from capacity.scenario.schema.staff import Organisation, Team
 from capacity.scenario.schema.timeline import (
