@@ -123,3 +123,17 @@ def test_geometric_draw_stays_finite_for_tiny_probabilities() -> None:
     assert geometric_from_uniform(0.5, 5e-324) == GEOMETRIC_CAP
     assert geometric_from_uniform(0.5, 0.5) == 1
     assert geometric_from_uniform(0.5, 0.1) == 7  # ceil(log 0.5 / log 0.9) = ceil(6.58)
+
+
+@pytest.mark.parametrize("work_hours", [12.0, 1.0])
+def test_a_window_ending_at_the_noon_count_is_off_duty_at_it(work_hours: float) -> None:
+    """Open around the clock with half the time for case work: the one caseworker's
+    window is 00:00-12:00, ending exactly when staff are counted. At 12:00 they are off
+    duty, neither busy nor idle, whether a 12-hour task ends then (busy until 12:00) or
+    they have been idle since 01:00; the next day they are counted the same way."""
+    data = _one_desk({"always_open": True}, work_hours, 1)
+    data["staff"]["desk"]["case_work_share"] = 0.5
+    series = run_replication(parse_scenario(data), 0).timeseries
+    assert series["caseworkers_on_duty"].tolist() == [0] * 7
+    assert series["caseworkers_busy"].tolist() == [0] * 7
+    assert series["caseworkers_idle"].tolist() == [0] * 7

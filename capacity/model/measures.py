@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import simpy
+from simpy.events import EventPriority
 
 from capacity.model.attendance import MEETING_TASKS
 from capacity.model.calendar import HOURS_PER_DAY
@@ -27,8 +29,6 @@ from capacity.model.result import CASELOAD_COLUMNS
 from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
-    import simpy
-
     from capacity.model.office import Office, Records, TeamState
 
 __all__ = ["SNAPSHOT_OFFSET_HOURS", "Snapshots", "final_caseloads", "key_figures"]
@@ -38,6 +38,24 @@ SNAPSHOT_OFFSET_HOURS = 1e-6
 
 STAFF_COUNT_HOUR = 12.0
 """Hour of day at which caseworkers on duty, busy and idle are counted."""
+
+LATE = EventPriority(2)
+"""Priority of a reading's event: after SimPy's own priorities (0 urgent, 1 normal), so
+it is processed after every other event of its instant, those scheduled during that
+instant included."""
+
+
+class Reading(simpy.Event):
+    """An event ``delay`` hours from now that is processed last among the events of its
+    instant. A reading then sees the state the model settles into at that instant: a
+    caseworker whose window ends exactly then has already gone off duty, instead of
+    being counted idle while the wake-up that ends their day is still queued."""
+
+    def __init__(self, env: simpy.Environment, delay: float):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, LATE, delay)
 
 
 def follow_up_teams(office: Office) -> list[TeamState]:
@@ -59,9 +77,9 @@ class Snapshots:
         """Take a snapshot at the end of each of ``days`` days."""
         env = self.office.env
         for day in range(days):
-            yield env.timeout(HOURS_PER_DAY * day + STAFF_COUNT_HOUR - env.now)
+            yield Reading(env, HOURS_PER_DAY * day + STAFF_COUNT_HOUR - env.now)
             staff = self.office.busy_idle_on_duty()
-            yield env.timeout(HOURS_PER_DAY * (day + 1) - SNAPSHOT_OFFSET_HOURS - env.now)
+            yield Reading(env, HOURS_PER_DAY * (day + 1) - SNAPSHOT_OFFSET_HOURS - env.now)
             self.rows.append(self._row(day, staff))
 
     def _row(self, day: int, staff: tuple[int, int, int]) -> list[float]:
