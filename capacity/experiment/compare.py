@@ -304,10 +304,7 @@ def compare(
         OSError: the scheduler cannot be reached.
     """
     settings = Settings.of(settings, **options)
-    if settings.auto_replications or settings.auto_warm_up:
-        raise ScenarioError(
-            "settings", ["a comparison needs a fixed number of replications and warm-up"]
-        )
+    settings.require_fixed("a comparison")
     loaded = [resolve_scenario(s) for s in scenarios]
     names = comparison_labels(loaded, labels)
     # Seed and replications are set for all by prepare_comparison (from the base); the

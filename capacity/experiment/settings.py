@@ -118,6 +118,21 @@ class Settings:
         """Does the experiment choose the warm-up?"""
         return self.warm_up_days == AUTO
 
+    def require_fixed(self, experiment: str) -> None:
+        """Raise ScenarioError unless the replications and the warm-up are fixed (not
+        ``"auto"``): only a single run chooses them automatically; ``experiment`` (such
+        as "a comparison") names the one that needs them fixed."""
+        auto = [
+            f"{name}: 'auto' is for a single run; {experiment} needs a whole number"
+            for name, chosen in (
+                ("replications", self.auto_replications),
+                ("warm_up_days", self.auto_warm_up),
+            )
+            if chosen
+        ]
+        if auto:
+            raise ScenarioError("settings", auto)
+
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` (field name -> value), checked again."""
         return dataclasses.replace(self, **changes)

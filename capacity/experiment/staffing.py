@@ -293,10 +293,7 @@ def least_staffing(
         OSError: the scheduler cannot be reached.
     """
     settings = Settings.of(settings, **options)
-    if settings.auto_replications or settings.auto_warm_up:
-        raise ScenarioError(
-            "settings", ["a staffing search needs a fixed number of replications and warm-up"]
-        )
+    settings.require_fixed("a staffing search")
     started_at = dt.datetime.now(dt.UTC)
     parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in targets)
     path, values = parse_levels(vary)

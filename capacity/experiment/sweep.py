@@ -407,10 +407,7 @@ def sweep(
         KeyboardInterrupt: on Ctrl-C; every point finished before it stays saved.
     """
     settings = Settings.of(settings, **options)
-    if settings.auto_replications or settings.auto_warm_up:
-        raise ScenarioError(
-            "settings", ["a sweep needs a fixed number of replications and warm-up"]
-        )
+    settings.require_fixed("a sweep")
     base = settings.apply(resolve_scenario(scenario))
     points = _as_points(variations_or_points)
     # Every point is built and checked before the first replication, so a mistake in the

@@ -38,14 +38,18 @@ MAX_SCENARIO_BYTES = 1_000_000
 class ScenarioError(ValueError):
     """A scenario that cannot be used. ``problems`` lists each one as 'path: message'.
     A ``source`` starting with ``--`` names a command-line option (the message then says
-    'invalid option')."""
+    'invalid option'); the source ``settings`` means the settings of an experiment
+    (:class:`capacity.experiment.Settings`)."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        what = "option" if source.startswith("--") else "scenario"
-        super().__init__(f"invalid {what} {source}:\n{lines}")
+        if source == "settings":
+            heading = "invalid settings"
+        else:
+            heading = f"invalid {'option' if source.startswith('--') else 'scenario'} {source}"
+        super().__init__(f"{heading}:\n{lines}")
 
 
 def _short(value: Any) -> str:
