@@ -1,7 +1,7 @@
 """Pinned results: the exact key figures of a few short runs, kept in ``tests/data/pinned``.
 
 Each pinned run is a bundled scenario with some dotted-path changes, run for 2
-replications in this process. What is pinned is what a results folder holds:
+replications on two worker processes. What is pinned is what a results folder holds:
 ``summary.csv`` as the CSV writer writes it (ten significant digits), and SHA-256
 digests of ``timeseries.csv`` and ``caseloads.csv``. Any change of the random streams,
 the model's rules or the summary's arithmetic shows up here.
@@ -127,7 +127,8 @@ def _digest(text: str) -> str:
 
 def measure(name: str) -> tuple[str, dict[str, str]]:
     """Run pinned run ``name``: its summary CSV text and the digests of its other tables."""
-    result = capacity.run(pinned_scenario(name), replications=REPLICATIONS, workers=1)
+    # Two workers: the numbers do not depend on it, and the pins check that too.
+    result = capacity.run(pinned_scenario(name), replications=REPLICATIONS, workers=2)
     digests = {"timeseries.csv": _digest(_csv(result.timeseries))}
     if result.caseloads is not None:
         digests["caseloads.csv"] = _digest(_csv(result.caseloads))
