@@ -184,6 +184,31 @@ def test_out_below_a_file_is_refused_before_simulating(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "s.toml"]
 
 
+@pytest.mark.parametrize("command", ["run", "staff", "sweep"])
+def test_a_file_where_the_scenario_folder_goes_is_refused_before_simulating(
+    command: str, write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The results go to OUT/<scenario name>/...: a file of that name in --out is found
+    before anything runs (exit 2, the file untouched), for every command that writes
+    there."""
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "tiny").write_text("keep me")
+    ran: list[int] = []
+    monkeypatch.setattr(common, "run_experiment", lambda *a, **k: ran.append(1))
+    options = {
+        "run": [],
+        "staff": ["--target", "users_arrived>=1", "--vary", "staff.follow.headcount=1:2"],
+        "sweep": ["--vary", "staff.follow.headcount=1:2"],
+    }[command]
+    result = invoke(command, write_scenario(), "--out", out, *options)
+    assert result.exit_code == 2, result.output
+    assert "is not a folder" in result.output
+    assert ran == []
+    assert (out / "tiny").read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["tiny"]
+
+
 def test_ctrl_c_exits_130_and_writes_nothing(
     write_scenario: ScenarioWriter, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,8 @@ by construction or by formula."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,6 +71,27 @@ def test_stopping_point_does_not_depend_on_workers(tiny: Scenario) -> None:
     )
     assert one.replications == two.replications
     assert [r.figures for r in one.results] == [r.figures for r in two.results]
+
+
+def test_figures_that_cannot_be_judged_do_not_meet_the_precision(tiny: Scenario) -> None:
+    """A chosen figure that is undefined (NaN) or 0 in every replication cannot be judged
+    by a relative precision: with nothing else chosen, the replications run to the
+    maximum and the precision is reported as not met."""
+
+    def undefined(scenario: Scenario, replication: int, record_events: bool = False):
+        figures = {FIGURE: math.nan, "aap_recipients_mean": 0.0}
+        return ReplicationResult(replication, figures, pd.DataFrame({"day": [0]}))
+
+    outcome = replicate_until_precise(
+        tiny,
+        Settings(),
+        precision=0.5,
+        figures=[FIGURE, "aap_recipients_mean"],
+        replicate=undefined,
+        max_replications=7,
+    )
+    assert (outcome.replications, outcome.met) == (7, False)
+    assert all(math.isnan(w) for w in outcome.precision_by_figure.values())
 
 
 def test_maximum_is_respected_and_reported(tiny: Scenario) -> None:

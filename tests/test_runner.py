@@ -9,6 +9,7 @@ import pytest
 
 from capacity.experiment import SUMMARY_COLUMNS, run_experiment
 from capacity.experiment import runner as runner_module
+from capacity.experiment.runner import summary_rows
 from capacity.model import ReplicationResult, figure_catalogue
 from capacity.scenario import Scenario
 
@@ -36,7 +37,8 @@ def fake_model(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("fake_model")
 def test_summary_statistics_from_known_values(tiny: Scenario) -> None:
     """Five replications give values 1..5 for each figure, so mean 3 and the interval
-    3 ± 1.963243 (t_{0.975,4} * sqrt(2.5) / sqrt(5)); the first figure is NaN in one
+    3 ± 1.963243 (t_{0.975,4} * sqrt(2.5) / sqrt(5)), cut at 1 for shares; the first
+    figure is NaN in one
     replication and 10 in the other four, so it counts 4 replications, mean 10, width 0."""
     result = run_experiment(tiny, replications=5)
     summary = result.summary
@@ -48,13 +50,16 @@ def test_summary_statistics_from_known_values(tiny: Scenario) -> None:
     assert first["replications"] == 4
     rest = summary.iloc[1:]
     assert (rest["replications"] == 5).all()
-    assert rest["mean"].to_numpy() == pytest.approx(3.0)
-    assert rest["ci_low"].to_numpy() == pytest.approx(3.0 - 1.9632431614775572)
-    # Shares cannot exceed 1, so their interval is cut there; the others are not.
     shares = rest["unit"] == "share"
     assert shares.any()
-    assert rest.loc[shares, "ci_high"].to_numpy() == pytest.approx(1.0)
-    assert rest.loc[~shares, "ci_high"].to_numpy() == pytest.approx(3.0 + 1.9632431614775572)
+    others = rest[~shares]
+    assert others["mean"].to_numpy() == pytest.approx(3.0)
+    assert others["ci_low"].to_numpy() == pytest.approx(3.0 - 1.9632431614775572)
+    assert others["ci_high"].to_numpy() == pytest.approx(3.0 + 1.9632431614775572)
+    # Shares cannot exceed 1, so (with these made-up values) their mean and interval
+    # are cut there.
+    for column in ("mean", "ci_low", "ci_high"):
+        assert rest.loc[shares, column].to_numpy() == pytest.approx(1.0)
 
 
 @pytest.mark.usefixtures("fake_model")
@@ -150,3 +155,17 @@ def test_package_alias(tiny: Scenario) -> None:
     import capacity
 
     assert capacity.run is run_experiment
+
+
+def test_a_mean_a_rounding_error_past_its_bound_is_cut_with_its_interval(
+    tiny: Scenario,
+) -> None:
+    """A share summed in floating point can come out at 1 + 4e-15 in every replication (a
+    saturated team's utilisation): the mean is cut at 1 like its interval, so it lies
+    inside it (a chart's error bars would otherwise be negative)."""
+    over = 1.0 + 4e-15
+    rows = {row[0]: row for row in summary_rows(tiny, {"aap_with_valid_plan_share": [over] * 3})}
+    _, unit, mean, low, high, count = rows["aap_with_valid_plan_share"]
+    assert unit == "share"
+    assert (mean, high, count) == (1.0, 1.0, 3)
+    assert low <= mean <= high

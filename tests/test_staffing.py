@@ -51,7 +51,7 @@ def test_no_level_in_range_is_stated() -> None:
     answer = least_staffing(
         scenario,
         [parse_target("waited_reception_share<=0.1")],
-        "staff.servers.headcount=1,2",
+        "staff.servers.headcount=1:2",
         replications=2,
     )
     assert answer.answer is None
@@ -69,7 +69,7 @@ def test_targets_parse_and_bad_ones_are_refused() -> None:
         least_staffing(
             load_scenario("mmc_check"),
             [parse_target("nonsense>=1")],
-            "staff.servers.headcount=1,2",
+            "staff.servers.headcount=1:2",
         )
 
 
@@ -80,6 +80,11 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
         ["--target", "waited_reception_share<=0.5", "--vary", "staff.nobody.headcount=1:9"],
         ["--target", "waited_reception_share<=0.5", "--vary", "staff.servers.headcount=1.5:9"],
         ["--target", "waited_reception_share<=0.5", "--vary", "run.seed=1:3"],
+        # A list or a step would let bisection skip the least level that meets the
+        # target; a field that is not a whole number is not a number of people.
+        ["--target", "waited_reception_share<=0.5", "--vary", "staff.servers.headcount=3,9"],
+        ["--target", "waited_reception_share<=0.5", "--vary", "staff.servers.headcount=3:9:2"],
+        ["--target", "waited_reception_share<=0.5", "--vary", "calendar.hours_per_day=5:7"],
     ):
         result = runner.invoke(cli.app, ["staff", "mmc_check", *args, "--out", str(tmp_path)])
         assert result.exit_code == 2, result.output
@@ -97,7 +102,7 @@ def test_cli_user_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:
 def test_targets_that_can_never_be_met_are_refused(target: str, message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         least_staffing(
-            load_scenario("mmc_check"), [parse_target(target)], "staff.servers.headcount=4,9"
+            load_scenario("mmc_check"), [parse_target(target)], "staff.servers.headcount=4:9"
         )
 
 
@@ -121,15 +126,15 @@ def test_erlang_comparison_uses_the_targets_own_p_wait_and_one_replication_is_re
     answer = least_staffing(
         scenario,
         [parse_target("waited_reception_share<=0.3")],
-        "staff.servers.headcount=8,9",
+        "staff.servers.headcount=8:9",
         replications=2,
     )
     assert answer.erlang is not None
     assert answer.erlang.max_p_wait == 0.3
-    with pytest.raises(ScenarioError, match="at least 2 replications"):
+    with pytest.raises(ScenarioError, match="at least 2 per level"):
         least_staffing(
             scenario,
             [parse_target("waited_reception_share<=0.3")],
-            "staff.servers.headcount=8,9",
+            "staff.servers.headcount=8:9",
             replications=1,
         )

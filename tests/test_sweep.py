@@ -22,7 +22,7 @@ from capacity.experiment.vary import parse_variation
 from capacity.interfaces import cli, sweep_cmd
 from capacity.model import figure_catalogue
 from capacity.outputs.atomic import write_atomic
-from capacity.outputs.sweep import FIGURES_FOLDER, sweep_csv_text
+from capacity.outputs.sweep import FIGURES_FOLDER, plot_figure, sweep_csv_text
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
 
 # The package exports the function ``sweep`` under the module's name, so the module is
@@ -394,3 +394,22 @@ def test_atomic_files_get_the_umask_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "a.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_chart_of_named_points_draws_a_mean_a_hair_outside_its_interval() -> None:
+    """A mean a rounding error above its interval's top (1 + 4e-15 against 1, as a
+    saturated team's utilisation once was) gets no error bar on that side instead of
+    stopping the chart with a negative one."""
+    table = pd.DataFrame(
+        {
+            "organisation.model": ["split_aap", "generalist"],
+            "figure": ["utilisation_x"] * 2,
+            "unit": ["share"] * 2,
+            "mean": [1.0 + 4e-15, 0.5],
+            "ci_low": [1.0, 0.4],
+            "ci_high": [1.0, 0.6],
+            "replications": [2, 2],
+        }
+    )
+    png = plot_figure(table, "utilisation_x", ["organisation.model"], "office")
+    assert png.startswith(b"\x89PNG")

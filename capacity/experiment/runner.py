@@ -132,8 +132,10 @@ def summary_rows(
         mine = values.get(spec.name, ())
         mean, low, high = confidence_interval(mine)
         # A figure cannot leave its range (a share above 1, a negative wait); with few
-        # replications the t interval can, so it is cut at the bounds.
-        low, high = max(low, spec.lowest), min(high, spec.highest)
+        # replications the t interval can, so it is cut at the bounds, and so is the
+        # mean, which rounding alone can carry a hair past them (a saturated team's
+        # utilisation of 1 + 4e-15), so that it always lies inside its interval.
+        mean, low, high = (min(max(x, spec.lowest), spec.highest) for x in (mean, low, high))
         count = sum(not math.isnan(v) for v in mine)
         rows.append((spec.name, spec.unit, mean, low, high, count))
     return rows
@@ -161,8 +163,19 @@ def _stack(frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
 
 def resolve_scenario(scenario: Scenario | str | Path) -> Scenario:
     """``scenario`` itself, or the scenario file or bundled scenario it names (see
-    :func:`capacity.scenario.load_scenario`, whose errors it raises)."""
-    return scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    :func:`capacity.scenario.load_scenario`, whose errors it raises).
+
+    Raises:
+        TypeError: ``scenario`` is none of these.
+    """
+    if isinstance(scenario, Scenario):
+        return scenario
+    if not isinstance(scenario, str | Path):
+        raise TypeError(
+            "scenario must be a capacity.Scenario, a scenario file's path or the name of a "
+            f"bundled scenario (given {type(scenario).__name__})"
+        )
+    return load_scenario(scenario)
 
 
 def run_experiment(

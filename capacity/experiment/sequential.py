@@ -93,7 +93,8 @@ def replicate_until_precise(
         precision: largest accepted half-width / |mean|, e.g. 0.05 for 5 %.
         figures: key figures to check; default :data:`HEADLINE_FIGURES` that exist.
             A figure whose mean is 0 or undefined is not checked (relative precision
-            means nothing there).
+            means nothing there); when no chosen figure can be checked, the precision is
+            not met and the replications run to the maximum.
         settings: where replications run (see ``map_replications``); its ``progress``
             is called as ``progress(done, max_replications)``.
         min_replications, max_replications: bounds on n, 2 <= min <= max.
@@ -122,8 +123,10 @@ def replicate_until_precise(
         }
 
     def done_at(n: int) -> bool:
-        widths = precise_at(n).values()
-        return all(math.isnan(w) or w <= precision for w in widths)
+        # NaN: a mean of 0 or no value, which relative precision cannot judge; with no
+        # figure left to judge, nothing says the run is precise, so it goes on.
+        judged = [w for w in precise_at(n).values() if not math.isnan(w)]
+        return bool(judged) and all(w <= precision for w in judged)
 
     checked = min_replications - 1  # the largest n whose precision has been checked
     while len(results) < max_replications:

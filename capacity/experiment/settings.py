@@ -79,7 +79,11 @@ class Settings:
     progress: ProgressCallback | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "precision_figures", tuple(self.precision_figures))
+        figures = self.precision_figures
+        # One figure may be given alone; a string is not a list of letters.
+        object.__setattr__(
+            self, "precision_figures", (figures,) if isinstance(figures, str) else tuple(figures)
+        )
         problems = []
 
         def whole(name: str, value: object, low: int, high: int, auto: bool = False) -> None:
@@ -100,6 +104,11 @@ class Settings:
         if not isinstance(self.precision, int | float) or not 0 < self.precision < 1:
             problems.append(
                 f"precision: must be between 0 and 1, e.g. 0.05 (given {self.precision!r})"
+            )
+        if self.progress is not None and not callable(self.progress):
+            problems.append(
+                f"progress: must be a function called as progress(done, total) (given "
+                f"{self.progress!r})"
             )
         if self.scheduler is not None and not _SCHEDULER.fullmatch(str(self.scheduler)):
             problems.append(
@@ -195,8 +204,14 @@ class Settings:
         every experiment accepts settings either as an object or by keyword.
 
         Raises:
-            TypeError: an option that is not a setting.
+            TypeError: ``settings`` is not a :class:`Settings`, or an option is not a
+                setting.
         """
+        if settings is not None and not isinstance(settings, Settings):
+            raise TypeError(
+                f"settings must be a capacity.Settings (given {type(settings).__name__} "
+                f"{settings!r}); give a single setting by keyword, such as replications=2"
+            )
         unknown = sorted(set(options) - {f.name for f in dataclasses.fields(cls)})
         if unknown:
             allowed = ", ".join(f.name for f in dataclasses.fields(cls))

@@ -212,8 +212,19 @@ def _check_inputs(
     if problems:
         raise ScenarioError("staffing", problems)
     # Every level must be a valid scenario; checking the ends checks the field and range.
-    with_changes(scenario, {path: min(values)})
+    lowest = with_changes(scenario, {path: min(values)})
     with_changes(scenario, {path: max(values)})
+    kept: Any = lowest.model_dump()
+    for part in path.split("."):
+        kept = kept[int(part)] if isinstance(kept, list) else kept[part]
+    if isinstance(kept, bool) or not isinstance(kept, int):
+        raise ScenarioError(
+            "staffing",
+            [
+                f"{path}: not a whole-number field (it holds {kept!r}); the search is for "
+                "numbers of people, such as staff.<team>.headcount"
+            ],
+        )
 
 
 def _erlang(
@@ -257,7 +268,7 @@ def _erlang(
 
 def least_staffing(
     scenario: Scenario | str | Path,
-    targets: Sequence[str | Target],
+    targets: Sequence[str | Target] | str | Target,
     vary: str,
     settings: Settings | None = None,
     *,
@@ -272,7 +283,7 @@ def least_staffing(
         scenario: the office (or the path or bundled name of one); every other field
             stays as it is.
         targets: bounds on key figures, all of which must be met: :class:`Target` or
-            text ``"figure>=value"`` / ``"figure<=value"``.
+            text ``"figure>=value"`` / ``"figure<=value"``; one may be given alone.
         vary: the field and its candidate levels, ``"PATH=LOW:HIGH"`` (or a list, see
             :func:`parse_levels`).
         settings: how each level is run (``replications``, at least 2, default the
@@ -295,7 +306,9 @@ def least_staffing(
     settings = Settings.of(settings, **options)
     settings.require_fixed("a staffing search")
     started_at = dt.datetime.now(dt.UTC)
-    parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in targets)
+    # One target may be given alone, as text or a Target.
+    listed = [targets] if isinstance(targets, str | Target) else list(targets)
+    parsed = tuple(t if isinstance(t, Target) else parse_target(t) for t in listed)
     path, values = parse_levels(vary)
     chosen = settings.apply(resolve_scenario(scenario))
     levels = sorted(set(values))
@@ -303,8 +316,8 @@ def least_staffing(
     count = chosen.run.replications
     if count < 2:
         raise ScenarioError(
-            "replications",
-            [f"needs at least 2 replications per level for a confidence interval (given {count})"],
+            "settings",
+            [f"replications: needs at least 2 per level for a confidence interval (given {count})"],
         )
     if erlang_max_p_wait is None:
         waits = [t.value for t in parsed if t.op == "<=" and t.figure.startswith("waited_")]
@@ -373,11 +386,21 @@ def least_staffing(
 
 
 def parse_levels(vary: str) -> tuple[str, list[int]]:
-    """``"PATH=LOW:HIGH"`` (or a list) as the path and its whole-number levels.
+    """``"PATH=LOW:HIGH"`` as the path and its levels, every whole number from LOW to
+    HIGH (bisection may skip none of them, or the least that meets the targets could lie
+    between two candidates).
 
-    Raises :class:`ScenarioError` for a malformed specification or a level that is not
-    a whole number.
+    Raises :class:`ScenarioError` for a malformed specification, a list or a step
+    instead of ``LOW:HIGH``, or a level that is not a whole number.
     """
+    if not re.fullmatch(r"[^=]+=\s*[-+]?\d+\s*:\s*[-+]?\d+\s*", vary):
+        raise ScenarioError(
+            "--vary",
+            [
+                f"{vary}: give the levels to search as PATH=LOW:HIGH in whole numbers, such "
+                "as staff.follow_up.headcount=5:20 (every level between is a candidate)"
+            ],
+        )
     variation = parse_variation(vary)
     levels = [v for v in variation.values if isinstance(v, int) and not isinstance(v, bool)]
     if len(levels) != len(variation.values):

@@ -286,13 +286,18 @@ def load_points(path: Path) -> Points:
 
 
 def _as_points(
-    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
+    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]] | str | Variation,
 ) -> Points:
-    items = list(variations_or_points)
-    if not items:
+    # One variation may be given alone, as text or a Variation.
+    given: list[Any]
+    if isinstance(variations_or_points, str | Variation):
+        given = [variations_or_points]
+    else:
+        given = list(variations_or_points)
+    if not given:
         raise ScenarioError("sweep points", ["nothing to sweep: give variations or points"])
     # A variation may also be written as on the command line ("path=6:10:2").
-    items = [parse_variation(item) if isinstance(item, str) else item for item in items]
+    items = [parse_variation(item) if isinstance(item, str) else item for item in given]
     if all(isinstance(item, Variation) for item in items):
         return grid([item for item in items if isinstance(item, Variation)])
     if not all(isinstance(item, Mapping) for item in items):
@@ -359,7 +364,7 @@ def _warnings(points: Points, results: Sequence[PointFigures]) -> tuple[str, ...
 
 def sweep(
     scenario: Scenario | str | Path,
-    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]],
+    variations_or_points: Sequence[Variation | str] | Sequence[Mapping[str, Any]] | str | Variation,
     settings: Settings | None = None,
     *,
     checkpoint_dir: Path | None = None,

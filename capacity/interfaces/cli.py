@@ -182,7 +182,7 @@ def run(
         check_table_options(output_format, csv_locale, most, chosen.run.horizon_days)
     except ScenarioError as error:
         fail(str(error))
-    check_out_folder(out)
+    check_out_folder(out, out / chosen.run.name)
     check_scheduler(scheduler)
     settings = settings.replace(scheduler=scheduler)
     if not auto_replications:
@@ -257,10 +257,10 @@ def _describe_method(method: dict) -> None:
                 "MSER-5 may cut); the warm-up is uncertain: simulate a longer horizon"
             )
     if method.get("replications") == "sequential":
+        # NaN: the figure had no value, or a mean of 0, in these replications.
         widths = ", ".join(
-            f"{name} {width:.1%}"
+            f"{name} {width:.1%}" if width == width else f"{name} n/a (no value to judge)"
             for name, width in method["precision_by_figure"].items()
-            if width == width  # figures this scenario does not define are NaN
         )
         verdict = "met" if method["precision_met"] else "NOT met (stopped at the maximum)"
         typer.echo(

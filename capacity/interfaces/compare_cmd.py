@@ -166,6 +166,8 @@ def compare(
         int | None,
         typer.Option(
             "--replications",
+            min=1,
+            max=10_000,
             help="How many times to play out the period for each scenario. More "
             "replications give narrower uncertainty ranges. Default: the number in BASE.",
             show_default=False,

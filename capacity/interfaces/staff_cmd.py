@@ -80,7 +80,12 @@ def staff(
     ],
     replications: Annotated[
         int | None,
-        typer.Option("--replications", help="Replications per level (default: the scenario's)."),
+        typer.Option(
+            "--replications",
+            min=2,
+            max=10_000,
+            help="Replications per level, at least 2 for an interval (default: the scenario's).",
+        ),
     ] = None,
     workers: WorkersOption = DEFAULT_WORKERS,
     scheduler: SchedulerOption = None,
@@ -110,7 +115,7 @@ def staff(
         path, _ = parse_levels(vary)
     except ScenarioError as error:
         fail(str(error))
-    check_out_folder(out)
+    check_out_folder(out, out / chosen.run.name)
     check_scheduler(scheduler)
     settings = settings.replace(scheduler=scheduler)
 

@@ -139,6 +139,8 @@ def sweep(
         int | None,
         typer.Option(
             "--replications",
+            min=1,
+            max=10_000,
             help="Replications at each point. Default: the number in the scenario.",
             show_default=False,
         ),
@@ -178,11 +180,10 @@ def sweep(
     except ScenarioError as error:
         fail(str(error))
     check_scheduler(scheduler)
-    check_out_folder(out)
     settings = settings.replace(scheduler=scheduler)
-
     key = sweep_key(chosen, chosen_points)
     folder = sweep_folder(out, chosen.run.name, key)
+    check_out_folder(out, folder)
     if resume and not folder.exists():
         warn(f"nothing to resume in {folder} (no earlier run of this exact sweep); starting it")
     if folder.exists() and not resume:

@@ -165,9 +165,15 @@ def plot_figure(
             # side at each name so their error bars do not hide each other.
             shift = (number - (len(series) - 1) / 2) * 0.1
             x = [categories.index(str(v)) + shift for v in group[x_path]]
-            below = [m - lo if not math.isnan(lo) else 0.0 for m, lo in zip(mean, low, strict=True)]
+            # Error bars cannot be negative; a mean a rounding error outside its interval
+            # gets none on that side.
+            below = [
+                max(0.0, m - lo) if not math.isnan(lo) else 0.0
+                for m, lo in zip(mean, low, strict=True)
+            ]
             above = [
-                hi - m if not math.isnan(hi) else 0.0 for m, hi in zip(mean, high, strict=True)
+                max(0.0, hi - m) if not math.isnan(hi) else 0.0
+                for m, hi in zip(mean, high, strict=True)
             ]
             axes.errorbar(x, mean, yerr=[below, above], fmt="o", capsize=4, label=label or None)
     if numeric and all(isinstance(v, int) for v in rows[x_path]):

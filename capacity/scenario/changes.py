@@ -67,4 +67,4 @@ def with_changes(scenario: Scenario, changes: Mapping[str, Any]) -> Scenario:
     data = scenario.model_dump(mode="python")
     for path, value in changes.items():
         _set(data, path, value)
-    return parse_scenario(data, "scenario with changes " + ", ".join(changes))
+    return parse_scenario(data, "with changes " + ", ".join(changes))
