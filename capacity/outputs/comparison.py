@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from capacity.outputs.manifest import RANDOM_STREAMS, package_versions
+from capacity.outputs.manifest import RANDOM_STREAMS, iso_utc, package_versions
 from capacity.outputs.writer import check_run_id, command_line, default_run_id, write_folder
 
 if TYPE_CHECKING:
@@ -17,10 +16,6 @@ __all__ = ["COMPARISON_FOLDER", "build_comparison_manifest", "write_comparison"]
 
 COMPARISON_FOLDER = "comparison"
 """Comparisons are filed under ``<out>/comparison/``, beside the scenarios' own runs."""
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else moment.astimezone(dt.UTC).isoformat()
 
 
 def build_comparison_manifest(
@@ -47,8 +42,8 @@ def build_comparison_manifest(
         "alternatives": list(result.labels[1:]),
         "seed": result.scenarios[0].run.seed,
         "replications": result.replications,
-        "started_at_utc": _iso(result.started_at),
-        "finished_at_utc": _iso(result.finished_at),
+        "started_at_utc": iso_utc(result.started_at),
+        "finished_at_utc": iso_utc(result.finished_at),
         "wall_seconds": None if math.isnan(wall) else round(wall, 3),
         "random_streams": RANDOM_STREAMS,
         "versions": package_versions(),

@@ -13,7 +13,13 @@ from capacity.model.rng import STREAM_SCHEME
 if TYPE_CHECKING:
     from capacity.experiment.runner import RunResult
 
-__all__ = ["RANDOM_STREAMS", "VERSIONED_PACKAGES", "build_manifest", "package_versions"]
+__all__ = [
+    "RANDOM_STREAMS",
+    "VERSIONED_PACKAGES",
+    "build_manifest",
+    "iso_utc",
+    "package_versions",
+]
 
 RANDOM_STREAMS = STREAM_SCHEME
 """How random numbers are drawn, so that a reviewer can reproduce any replication."""
@@ -45,7 +51,8 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
+def iso_utc(moment: dt.datetime | None) -> str | None:
+    """``moment`` as ISO 8601 text in UTC, or None for an unknown time."""
     return None if moment is None else moment.astimezone(dt.UTC).isoformat()
 
 
@@ -75,8 +82,8 @@ def build_manifest(
         "command": command,
         "seed": scenario.run.seed,
         "replications": result.replications,
-        "started_at_utc": _iso(result.started_at),
-        "finished_at_utc": _iso(result.finished_at),
+        "started_at_utc": iso_utc(result.started_at),
+        "finished_at_utc": iso_utc(result.finished_at),
         "wall_seconds": None if math.isnan(wall) else round(wall, 3),
         "random_streams": RANDOM_STREAMS,
         "versions": package_versions(),

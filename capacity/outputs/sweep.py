@@ -22,7 +22,7 @@ import pandas as pd
 from capacity.model.rng import STREAM_SCHEME
 from capacity.outputs.atomic import json_text, write_atomic
 from capacity.outputs.manifest import package_versions
-from capacity.outputs.writer import CSV_OPTIONS, command_line
+from capacity.outputs.writer import CSV_OPTIONS, command_line, json_safe
 
 if TYPE_CHECKING:
     from capacity.experiment.sweep import SweepResult
@@ -31,6 +31,7 @@ __all__ = [
     "FIGURES_FOLDER",
     "POINTS_FOLDER",
     "SWEEP_FIGURE_COLUMNS",
+    "figure_file_name",
     "plot_figure",
     "sweep_csv_text",
     "sweep_folder",
@@ -241,7 +242,9 @@ def _draw_all(
     return charts
 
 
-def _figure_file(figure: str) -> str:
+def figure_file_name(figure: str) -> str:
+    """The file name of the chart of key figure ``figure``: the name with any character
+    other than letters, digits, ``_``, ``.`` and ``-`` as ``_``, and ``.png``."""
     return _SAFE_NAME.sub("_", figure) + ".png"
 
 
@@ -252,12 +255,6 @@ def _versions() -> dict[str, str]:
     except metadata.PackageNotFoundError:
         versions["matplotlib"] = "unknown"
     return versions
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    return value
 
 
 def write_sweep(
@@ -293,7 +290,7 @@ def write_sweep(
     for figure, png in zip(
         figures, _draw_all(table, figures, paths, scenario.run.name, workers), strict=True
     ):
-        name = f"{FIGURES_FOLDER}/{_figure_file(figure)}"
+        name = f"{FIGURES_FOLDER}/{figure_file_name(figure)}"
         write_atomic(folder / name, png)
         files.append(name)
     write_atomic(folder / "sweep.csv", sweep_csv_text(table).encode("utf-8"))
@@ -317,6 +314,6 @@ def write_sweep(
         "settings": result.settings.describe(),
         "scenario": scenario.model_dump(mode="json"),
     }
-    text = json_text({k: _json_safe(v) for k, v in manifest.items()}, indent=2, sort_keys=False)
+    text = json_text(json_safe(manifest), indent=2, sort_keys=False)
     write_atomic(folder / "manifest.json", (text + "\n").encode("utf-8"))
     return [*files, "manifest.json"]

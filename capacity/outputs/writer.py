@@ -30,6 +30,7 @@ __all__ = [
     "check_run_id",
     "command_line",
     "default_run_id",
+    "json_safe",
     "write_folder",
     "write_results",
 ]
@@ -79,14 +80,16 @@ def command_line() -> str:
     return shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
 
 
-def _json_safe(value: Any) -> Any:
-    # JSON has no NaN or infinity; write them as strings rather than emit invalid JSON.
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinity inside it (at any depth of dicts, lists and
+    tuples) as a string: JSON has neither, and writing them as strings keeps the file
+    valid JSON."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, dict):
-        return {key: _json_safe(item) for key, item in value.items()}
+        return {key: json_safe(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_json_safe(item) for item in value]
+        return [json_safe(item) for item in value]
     return value
 
 
@@ -95,7 +98,7 @@ def _write_csv(frame: pd.DataFrame, path: Path, options: dict[str, Any] = CSV_OP
 
 
 def _write_json(data: dict[str, Any], path: Path) -> None:
-    text = json.dumps(_json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(json_safe(data), indent=2, ensure_ascii=False, allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")
 
 

@@ -15,7 +15,6 @@ and drawn (:mod:`capacity.outputs.plots.drawing`); :func:`plot_folder` ties them
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -38,14 +37,12 @@ from capacity.outputs.plots.reduction import (
     series_columns,
     stage_waits,
 )
-from capacity.outputs.sweep import plot_figure
+from capacity.outputs.sweep import figure_file_name, plot_figure
 
 __all__ = ["PLOTS_FOLDER", "plot_folder"]
 
 PLOTS_FOLDER = "plots"
 """Subfolder of a results folder that ``capacity plot`` writes its PNG files to."""
-
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def _run_charts(folder: Path) -> dict[str, bytes]:
@@ -94,10 +91,6 @@ def _run_charts(folder: Path) -> dict[str, bytes]:
     return charts
 
 
-def _figure_file(figure: str) -> str:
-    return _SAFE_NAME.sub("_", figure) + ".png"
-
-
 def _varied_charts(
     folder: Path,
     kind: str,
@@ -116,7 +109,7 @@ def _varied_charts(
     # A figure given a target is drawn too, even when not among ``figures``.
     for figure in list(dict.fromkeys([*figures, *targets])) if figures else known:
         lines = [*own_targets.get(figure, []), *targets.get(figure, [])]
-        charts[_figure_file(figure)] = plot_figure(table, figure, paths, name, lines)
+        charts[figure_file_name(figure)] = plot_figure(table, figure, paths, name, lines)
     return charts
 
 
