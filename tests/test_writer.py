@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import capacity
 from capacity.experiment import RunResult, Settings
 from capacity.outputs import RANDOM_STREAMS, write_folder, write_results
 from capacity.outputs import writer as writer_module
@@ -173,7 +174,7 @@ def test_manifest_fields(tmp_path: Path, tiny: Scenario) -> None:
         "pandas",
         "pydantic",
     ]
-    assert manifest["versions"]["capacity"] == "0.1.0"
+    assert manifest["versions"]["capacity"] == capacity.__version__
     assert manifest["files"] == ["summary.csv", "timeseries.csv", "events.csv"]
     assert manifest["warnings"] == ["team 'x' has no headcount"]
 
