@@ -50,6 +50,11 @@ PINS: dict[str, tuple[str, dict[str, Any]]] = {
     "office_2011_reorganised": ("office_2011_reorganised", {}),
     "office_2011_generalist": ("office_2011_generalist", {}),
     "rural_4500": ("rural_4500", {}),
+    # The long-run office, shortened but with a window over a year (the spell figures).
+    "office_2011_steady": (
+        "office_2011_steady",
+        {"run.horizon_days": 1100, "run.warm_up_days": 600},
+    ),
     # The queueing checks, shortened.
     "mmc_check": ("mmc_check", {"run.horizon_days": 120}),
     "tandem_check": ("tandem_check", {"run.horizon_days": 120}),

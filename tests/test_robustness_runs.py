@@ -73,9 +73,15 @@ def _next_run_is_complete(path: Path, out: Path) -> None:
     folders = _complete_looking(out)
     assert len(folders) == 1
     manifest = json.loads((folders[0] / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == ["caseloads.csv", "summary.csv", "timeseries.csv"]
+    assert sorted(manifest["files"]) == [
+        "caseloads.csv",
+        "figures.csv",
+        "summary.csv",
+        "timeseries.csv",
+    ]
     assert {p.name for p in folders[0].iterdir()} == {
         "caseloads.csv",
+        "figures.csv",
         "summary.csv",
         "timeseries.csv",
         "manifest.json",

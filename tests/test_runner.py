@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -169,3 +170,18 @@ def test_a_mean_a_rounding_error_past_its_bound_is_cut_with_its_interval(
     assert unit == "share"
     assert (mean, high, count) == (1.0, 1.0, 3)
     assert low <= mean <= high
+
+
+def test_the_folder_holds_what_recomputes_every_interval(tiny: Scenario, tmp_path: Path) -> None:
+    """figures.csv has every replication's key figures: its mean and Student-t interval
+    of a figure (t_{0.975,2} = 4.302653) are summary.csv's to the digits written."""
+    folder = run_experiment(tiny, replications=3).save(tmp_path)
+    figures = pd.read_csv(folder / "figures.csv")
+    summary = pd.read_csv(folder / "summary.csv").set_index("name")
+    assert list(figures["replication"]) == [0, 1, 2]
+    values = figures["wait_assessment_days_mean"]
+    half = 4.302652729911275 * values.std(ddof=1) / math.sqrt(3)
+    row = summary.loc["wait_assessment_days_mean"]
+    assert row["mean"] == pytest.approx(values.mean(), rel=1e-9)
+    assert row["ci_low"] == pytest.approx(max(0.0, values.mean() - half), rel=1e-9)
+    assert row["ci_high"] == pytest.approx(values.mean() + half, rel=1e-9)

@@ -169,6 +169,7 @@ def test_cli_writes_workbook_and_nb_csv(
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
         "caseloads.csv",
+        "figures.csv",
         "manifest.json",
         "results.xlsx",
         "summary.csv",

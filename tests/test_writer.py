@@ -64,7 +64,7 @@ def test_complete_folder(tmp_path: Path, tiny: Scenario) -> None:
     nothing else beside it, not even a hidden partial folder."""
     folder = write_results(_result(tiny), tmp_path / "out", run_id="r1")
     assert folder == tmp_path / "out" / "tiny" / "r1"
-    assert _entries(folder) == ["manifest.json", "summary.csv", "timeseries.csv"]
+    assert _entries(folder) == ["figures.csv", "manifest.json", "summary.csv", "timeseries.csv"]
     assert _entries(tmp_path / "out" / "tiny") == ["r1"]
 
 
@@ -81,6 +81,9 @@ def test_csv_text_is_exact(tmp_path: Path, tiny: Scenario) -> None:
         b"replication,day,date,users_in_office\n0,0,2010-03-01,2\n0,1,2010-03-02,1e-12\n"
     )
     assert (folder / "events.csv").read_bytes() == b"replication,user\n0,7\n"
+    assert (folder / "figures.csv").read_bytes() == (
+        b"replication,a\n0,0.25\n1,0.3333333333\n2,0.5\n"
+    )
 
 
 def test_default_run_id_is_the_start_time(tmp_path: Path, tiny: Scenario) -> None:
@@ -143,7 +146,7 @@ def test_failure_keeps_earlier_runs(
     with pytest.raises(OSError, match="no space"):
         write_results(_result(tiny), tmp_path, run_id="r2")
     assert _entries(tmp_path / "tiny") == ["r1"]
-    assert _entries(earlier) == ["manifest.json", "summary.csv", "timeseries.csv"]
+    assert _entries(earlier) == ["figures.csv", "manifest.json", "summary.csv", "timeseries.csv"]
 
 
 def test_manifest_fields(tmp_path: Path, tiny: Scenario) -> None:
@@ -175,7 +178,7 @@ def test_manifest_fields(tmp_path: Path, tiny: Scenario) -> None:
         "pydantic",
     ]
     assert manifest["versions"]["capacity"] == capacity.__version__
-    assert manifest["files"] == ["summary.csv", "timeseries.csv", "events.csv"]
+    assert manifest["files"] == ["summary.csv", "figures.csv", "timeseries.csv", "events.csv"]
     assert manifest["warnings"] == ["team 'x' has no headcount"]
 
 

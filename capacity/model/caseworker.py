@@ -157,7 +157,7 @@ class Caseworker:
             while True:
                 chunk = min(remaining, end - now)
                 yield env.timeout(chunk)
-                office.add_busy(self, now, chunk)
+                office.add_busy(self, now, chunk, task.task)
                 remaining -= chunk
                 self.remaining = remaining * factor
                 if remaining <= 1e-9:

@@ -16,8 +16,13 @@ if TYPE_CHECKING:
     from capacity.scenario.schema import Scenario
 
 __all__ = [
+    "AAP_EXIT_REASONS",
+    "COHORT_YEARS",
+    "DAYS_PER_YEAR",
     "EXIT_REASONS",
     "STOCK_STAGES",
+    "cohort_figure",
+    "cohort_years",
     "figure_catalogue",
     "timeseries_columns",
 ]
@@ -35,6 +40,17 @@ EXIT_REASONS: tuple[str, ...] = (
 """Why users leave: the four exit hazards, the end of the maximum benefit period, job
 seeker status at the maximum period, a rejected claim, and the end of the pathway (last
 stage done). A sanction also follows repeated missed meetings."""
+
+AAP_EXIT_REASONS: tuple[str, ...] = tuple(r for r in EXIT_REASONS if r != "rejected")
+"""Why AAP recipients leave: every exit reason but a rejected claim (a rejected claimant
+never received the benefit)."""
+
+DAYS_PER_YEAR = 365.25
+"""Days in a year, as the per-year figures count them."""
+
+COHORT_YEARS: tuple[int, ...] = (1, 2, 3, 4)
+"""Years after the grant at which the share still on AAP is reported (the maximum
+period was four years from 2010 and three from 2018)."""
 
 STOCK_STAGES: tuple[str, ...] = (
     "reception",
@@ -127,6 +143,55 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
             "window, mean (spells cut short by the horizon are not counted).",
         ),
         f(
+            "aap_processing_days_mean",
+            "days",
+            "AAP processing time: from the complete claim (the work ability assessment "
+            "done, with the doctor's statement and the self-assessment in) to the decision, "
+            "mean over decisions in the window. NAV's published processing times run from "
+            "a complete claim.",
+        ),
+        f("aap_processing_days_p90", "days", "90th percentile of the same."),
+        f(
+            "aap_processed_within_35_days_share",
+            "share",
+            "Share of AAP decisions made within 35 days of the complete claim (the "
+            "five-week target counted as NAV counts processing time).",
+        ),
+        *(
+            f(
+                cohort_figure(years),
+                "share",
+                f"Of the AAP spells that started (the benefit granted) in the window, the "
+                f"share still running {years} year{'s' if years > 1 else ''} after the "
+                "start: Kaplan-Meier estimate, with the spells still running at the "
+                "horizon as censored; empty past the longest follow-up. Only with a "
+                "window at least that long.",
+            )
+            for years in cohort_years(scenario)
+        ),
+        *(
+            [
+                f(
+                    "aap_spell_days_mean_granted",
+                    "days",
+                    "Mean length of the AAP spells that started in the window "
+                    "(Kaplan-Meier, spells still running at the horizon censored); empty "
+                    "while the longest observed spell is still running, as its length is "
+                    "then unknown. Only with a window of a year or more.",
+                )
+            ]
+            if cohort_years(scenario)
+            else []
+        ),
+        f(
+            "aap_spells_per_month_end_stock",
+            "spells per recipient",
+            "AAP spells running at some time in the window (those running at its start "
+            "and those granted in it) over the mean number of recipients at the month "
+            "ends in it: for a one-year window, NAV's recipients during the year over "
+            "recipients at month end.",
+        ),
+        f(
             "handoffs_per_week",
             "hand-offs per week",
             "Users handed from one team to another, per week.",
@@ -177,6 +242,15 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
                 "(empty while the team does not exist).",
             )
         )
+    for name, task in team_tasks(scenario):
+        specs.append(
+            f(
+                f"work_hours_per_week_{name}_{task}",
+                "hours per week",
+                f"Hours per week team '{name}' spent on {task} tasks in the window "
+                "(caseworker time, missed meetings included).",
+            )
+        )
     for task in TASKS:
         specs.append(
             f(
@@ -203,8 +277,46 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
                 f"Exits for reason '{reason}', per year of the window.",
             )
         )
+    for reason in AAP_EXIT_REASONS:
+        specs.append(
+            f(
+                f"aap_exits_per_year_{reason}",
+                "recipients per year",
+                f"Exits of AAP recipients (the benefit started) for reason '{reason}', per "
+                "year of the window.",
+            )
+        )
     specs += disturbance_specs(scenario)
     return specs
+
+
+def cohort_years(scenario: Scenario) -> tuple[int, ...]:
+    """The years of :data:`COHORT_YEARS` that fit in the observation window: a spell
+    granted in the window can be followed that long only if the window is that long."""
+    window = scenario.run.horizon_days - scenario.run.warm_up_days
+    return tuple(years for years in COHORT_YEARS if years * DAYS_PER_YEAR <= window)
+
+
+def cohort_figure(years: int) -> str:
+    """Name of the figure of the share of spells still running ``years`` years after
+    the grant."""
+    return f"aap_on_aap_after_{years}_year{'s' if years > 1 else ''}_share"
+
+
+def team_tasks(scenario: Scenario) -> list[tuple[str, str]]:
+    """(team, task name) for every task each effective team does under some
+    organisation model, teams in :attr:`~capacity.scenario.compiled.CompiledScenario.team_order`
+    and tasks in :data:`TASKS` order."""
+    done: dict[str, set[str]] = {}
+    for layout in scenario.compiled.layouts.values():
+        for team in layout.teams:
+            done.setdefault(team.name, set()).update(k.split(".", 1)[1] for k in team.task_kinds)
+    return [
+        (name, task)
+        for name in scenario.compiled.team_order
+        for task in TASKS
+        if task in done.get(name, ())
+    ]
 
 
 def timeseries_columns(scenario: Scenario) -> list[str]:

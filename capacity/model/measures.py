@@ -22,10 +22,20 @@ from simpy.events import EventPriority
 
 from capacity.model.attendance import MEETING_TASKS
 from capacity.model.calendar import HOURS_PER_DAY
-from capacity.model.catalogue import EXIT_REASONS, STOCK_STAGES, timeseries_columns
+from capacity.model.catalogue import (
+    AAP_EXIT_REASONS,
+    DAYS_PER_YEAR,
+    EXIT_REASONS,
+    STOCK_STAGES,
+    cohort_figure,
+    cohort_years,
+    team_tasks,
+    timeseries_columns,
+)
 from capacity.model.disturbances import disturbance_figures
 from capacity.model.office import DECISION_TARGET_DAYS
 from capacity.model.result import CASELOAD_COLUMNS
+from capacity.model.survival import kaplan_meier
 from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
@@ -72,6 +82,19 @@ class Snapshots:
         self.office = office
         self.rows: list[list[float]] = []
         self._done_before = 0
+        start = Reading(office.env, office.records.t0 - office.env.now)
+        start.callbacks.append(self._window_starts)
+
+    def _window_starts(self, _event: simpy.Event) -> None:
+        # Spells granted at the very start count as granted in the window, not as running
+        # at its start.
+        office = self.office
+        t0 = office.records.t0
+        office.records.recipients_at_start = sum(
+            1
+            for u in office.users_by_uid.values()
+            if u.aap and u.benefit_start is not None and u.benefit_start < t0
+        )
 
     def process(self, days: int) -> Generator[simpy.Event, object, None]:
         """Take a snapshot at the end of each of ``days`` days."""
@@ -174,12 +197,50 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else math.nan
 
 
+def _granted_cohort(office: Office) -> dict[str, float]:
+    """The AAP spells that started in the window: the share still running after each of
+    the years that fit in the window and the mean length, by Kaplan-Meier (spells still
+    running at the horizon censored there); nothing for a window under a year."""
+    wanted = cohort_years(office.scenario)
+    if not wanted:
+        return {}
+    records = office.records
+    horizon = office.scenario.run.horizon_days * HOURS_PER_DAY
+    running = [
+        (horizon - u.benefit_start) / HOURS_PER_DAY
+        for u in office.users_by_uid.values()
+        if u.aap and u.benefit_start is not None and u.benefit_start >= records.t0
+    ]
+    curve = kaplan_meier(records.granted_spells, running)
+    figures = {cohort_figure(years): curve.share_at(years * DAYS_PER_YEAR) for years in wanted}
+    figures["aap_spell_days_mean_granted"] = curve.mean()
+    return figures
+
+
+def _spells_per_stock(office: Office, window: pd.DataFrame) -> float:
+    """AAP spells running in the window (at its start, and granted in it) over the mean
+    recipients at the month ends in it; NaN without a month end or recipients."""
+    records = office.records
+    start = office.scenario.run.start_date
+    month_ends = [(start + dt.timedelta(days=int(day) + 1)).day == 1 for day in window["day"]]
+    stock = window.loc[month_ends, "aap_recipients"]
+    granted = len(records.granted_spells) + sum(
+        1
+        for u in office.users_by_uid.values()
+        if u.aap and u.benefit_start is not None and u.benefit_start >= records.t0
+    )
+    at_start = records.recipients_at_start or 0
+    if stock.empty or stock.mean() == 0:
+        return math.nan
+    return (at_start + granted) / float(stock.mean())
+
+
 def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
     """Every key figure of the replication (names and units in the catalogue)."""
     run = office.scenario.run
     t0 = run.warm_up_days * HOURS_PER_DAY
     t1 = run.horizon_days * HOURS_PER_DAY
-    years = (t1 - t0) / (365.25 * HOURS_PER_DAY)
+    years = (t1 - t0) / (DAYS_PER_YEAR * HOURS_PER_DAY)
     weeks = (t1 - t0) / (7 * HOURS_PER_DAY)
     rec = office.records
     window = timeseries[timeseries["day"] >= run.warm_up_days]
@@ -202,6 +263,13 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         "overdue_contacts_mean": float(window["overdue_contacts"].mean()),
         "follow_up_without_caseworker_mean": float(window["follow_up_without_caseworker"].mean()),
         "aap_time_on_aap_days_mean": rec.spell_days.mean(),
+        "aap_processing_days_mean": rec.processing_days.mean(),
+        "aap_processing_days_p90": rec.processing_days.quantile(0.9),
+        "aap_processed_within_35_days_share": rec.processing_days.share_at_most(
+            DECISION_TARGET_DAYS
+        ),
+        **_granted_cohort(office),
+        "aap_spells_per_month_end_stock": _spells_per_stock(office, window),
         "handoffs_per_week": rec.handoffs / weeks,
         "backlog_tasks_mean": float(window["backlog_tasks"].mean()),
         "backlog_age_days_mean": float(window["backlog_age_days_mean"].mean()),
@@ -225,6 +293,11 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         figures[f"waited_{task}_share"] = waits.share_positive()
     for reason in EXIT_REASONS:
         figures[f"exits_per_year_{reason}"] = rec.exits.get(reason, 0) / years
+    for reason in AAP_EXIT_REASONS:
+        figures[f"aap_exits_per_year_{reason}"] = rec.aap_exits.get(reason, 0) / years
+    for team_name, task in team_tasks(office.scenario):
+        worked = rec.work_hours.get((team_name, task), 0.0)
+        figures[f"work_hours_per_week_{team_name}_{task}"] = worked / weeks
     return figures
 
 

@@ -84,6 +84,18 @@ class Records:
         """task name -> waits (days) of the tasks started in the window."""
         self.decision_days = Tally(thresholds=(DECISION_TARGET_DAYS,))
         """AAP claim to decision, days, per decision in the window."""
+        self.processing_days = Tally(thresholds=(DECISION_TARGET_DAYS,))
+        """AAP complete claim (the work ability assessment done) to decision, days, per
+        decision in the window."""
+        self.aap_exits: dict[str, int] = {}
+        """Exit reason -> exits of AAP recipients in the window."""
+        self.granted_spells: list[float] = []
+        """Days on AAP of the spells that started in the window and ended before the
+        horizon (those still running at the horizon are read from the users)."""
+        self.recipients_at_start: int | None = None
+        """AAP recipients at the start of the window."""
+        self.work_hours: dict[tuple[str, str], float] = {}
+        """(team, task name) -> hours worked in the window (by the day work started)."""
         self.rejected = 0
         """Of those decisions, the rejections."""
         self.exits: dict[str, int] = {}
@@ -150,6 +162,7 @@ class Office:
         self.set_routing(compiled.layout_on(0))
         self.caseworkers: list[Caseworker] = []
         self.records = Records(scenario.run.warm_up_days * HOURS_PER_DAY, record_events)
+        self.horizon_days = scenario.run.horizon_days
         self.recording = record_events
         """Whether user events are recorded (hot paths skip building their names if not)."""
         self.seq = 0
@@ -391,12 +404,18 @@ class Office:
         # reference cycle per task that only the garbage collector could free.
         task.event.succeed()
 
-    def add_busy(self, cw: Caseworker, start: float, hours: float) -> None:
-        """Credit ``hours`` of work starting at ``start`` to the team's day."""
-        busy = cw.team.busy_hours
+    def add_busy(self, cw: Caseworker, start: float, hours: float, task: str) -> None:
+        """Credit ``hours`` of work on a ``task`` task starting at ``start`` to the
+        team's day, and to the team's hours on that task when the day is in the window."""
+        team = cw.team
+        busy = team.busy_hours
         day = int(start // HOURS_PER_DAY)
         if day < len(busy):
             busy[day] += hours
+            if start >= self.records.t0 and day < self.horizon_days:
+                key = (team.name, task)
+                worked = self.records.work_hours
+                worked[key] = worked.get(key, 0.0) + hours
 
     # --------------------------------------------------------------- caseloads
 
@@ -493,8 +512,12 @@ class Office:
             self.aap_recipients -= 1
             if user.plan_valid:
                 self.aap_with_plan -= 1
-            if now >= self.records.t0:
-                self.records.spell_days.add((now - user.benefit_start) / HOURS_PER_DAY)
+            records = self.records
+            if now >= records.t0:
+                records.spell_days.add((now - user.benefit_start) / HOURS_PER_DAY)
+                records.aap_exits[reason] = records.aap_exits.get(reason, 0) + 1
+                if user.benefit_start >= records.t0:
+                    records.granted_spells.append((now - user.benefit_start) / HOURS_PER_DAY)
         user.gone = True
         user.stage = None
         self.exited_total += 1

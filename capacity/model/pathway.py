@@ -301,6 +301,7 @@ class Pathways:
     def _decision(self, user: User) -> Process[bool]:
         d = user.ct.decision
         env = self.env
+        complete = env.now  # the claim is complete: the assessment is done
         server = self.back_office.get(user.case_type)
         if server is not None and d.capacity_per_week is not None:
             with server.request() as request:
@@ -314,6 +315,7 @@ class Pathways:
             records = self.office.records
             if env.now >= records.t0:
                 records.decision_days.add((env.now - user.arrived) / HOURS_PER_DAY)
+                records.processing_days.add((env.now - complete) / HOURS_PER_DAY)
                 records.rejected += rejected
         self.office.log(user, "rejected" if rejected else "granted")
         return not rejected

@@ -220,7 +220,9 @@ def write_results(
     """Write ``result`` to ``out_dir/<scenario.run.name>/<run id>/`` and return that folder.
 
     Files: ``summary.csv`` (key figures with 95 % confidence intervals),
-    ``timeseries.csv`` (daily measures of every replication), ``caseloads.csv`` (each
+    ``figures.csv`` (every key figure of every replication, one row each, from which any
+    interval can be computed again), ``timeseries.csv`` (daily measures of every
+    replication), ``caseloads.csv`` (each
     caseworker's caseload at the end, when the result has it), ``events.csv`` (only
     when events were recorded), ``results.xlsx`` (only with ``xlsx``; see
     :func:`capacity.outputs.spreadsheets.workbook_bytes`) and ``manifest.json``
@@ -253,6 +255,7 @@ def write_results(
     command = command or command_line()
     files: dict[str, FileContent] = {
         "summary.csv": result.summary,
+        "figures.csv": result.figures,
         "timeseries.csv": result.timeseries,
     }
     if result.caseloads is not None:

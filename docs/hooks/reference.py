@@ -489,12 +489,15 @@ def scenario_reference(scenario_model: type[BaseModel] | None = None) -> str:
 
 # Names that depend on the scenario, written once as a pattern: (pattern, placeholder,
 # regular expression with the varying part as group 1).
+_TASK = "(reception|disability|assessment|plan|renewal|follow_up)"
 _PATTERNS = (
-    ("utilisation_<team>", "team", r"^utilisation_(.+)$"),
-    ("wait_<task>_days_mean", "task", r"^wait_([a-z_]+?)_days_mean$"),
-    ("wait_<task>_days_p90", "task", r"^wait_([a-z_]+?)_days_p90$"),
-    ("waited_<task>_share", "task", r"^waited_([a-z_]+)_share$"),
-    ("exits_per_year_<reason>", "reason", r"^exits_per_year_(.+)$"),
+    ("utilisation_<team>", ("team",), r"^utilisation_(.+)$"),
+    ("wait_<task>_days_mean", ("task",), r"^wait_([a-z_]+?)_days_mean$"),
+    ("wait_<task>_days_p90", ("task",), r"^wait_([a-z_]+?)_days_p90$"),
+    ("waited_<task>_share", ("task",), r"^waited_([a-z_]+)_share$"),
+    ("exits_per_year_<reason>", ("reason",), r"^exits_per_year_(.+)$"),
+    ("aap_exits_per_year_<reason>", ("reason",), r"^aap_exits_per_year_(.+)$"),
+    ("work_hours_per_week_<team>_<task>", ("team", "task"), rf"^work_hours_per_week_(.+)_{_TASK}$"),
 )
 _DISTURBANCE_TOTALS = ("backlog_peak_tasks", "backlog_clear_days")
 
@@ -551,12 +554,19 @@ def key_figures(catalogues: Iterable[Iterable[Any]]) -> tuple[list[Figure], dict
                     name = f"<disturbance>_{series}_<period>"
                     text = text.replace(f" {period} the disturbance", " `<period>` the disturbance")
             else:
-                for pattern, placeholder, regex in _PATTERNS:
+                for pattern, placeholders, regex in _PATTERNS:
                     match = re.match(regex, name)
                     if match:
-                        seen(placeholder, match.group(1))
                         name = pattern
-                        text = _generalise(text, match.group(1), placeholder)
+                        for number, placeholder in enumerate(placeholders, start=1):
+                            token = match.group(number)
+                            seen(placeholder, token)
+                            if number < len(placeholders):
+                                # A name the next placeholder may share (a team called
+                                # 'reception'): only its quoted form is this one.
+                                text = text.replace(f"'{token}'", f"`<{placeholder}>`")
+                            else:
+                                text = _generalise(text, token, placeholder)
                         break
             figures.setdefault(name, Figure(name, spec.unit, text))
     return list(figures.values()), values
