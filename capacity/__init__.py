@@ -15,6 +15,7 @@ and ``.save(folder)``:
   :class:`SweepResult`;
 * ``capacity.least_staffing(scenario, ["aap_with_valid_plan_share>=0.9"],
   "staff.follow_up.headcount=5:20")`` -> :class:`StaffingResult` (``.answer``);
+* ``capacity.sensitivity(scenario)`` -> :class:`SensitivityResult`;
 * ``capacity.validate(quick=True)`` -> :class:`ValidationReport`.
 """
 
@@ -23,12 +24,14 @@ from importlib import metadata
 from capacity.experiment import (
     ComparisonResult,
     RunResult,
+    SensitivityResult,
     Settings,
     StaffingResult,
     SweepResult,
     compare,
     least_staffing,
     run_experiment,
+    sensitivity,
     sweep,
 )
 from capacity.scenario import Scenario, ScenarioError, load_scenario, with_changes
@@ -53,6 +56,7 @@ __all__ = [
     "RunResult",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
     "Settings",
     "StaffingResult",
     "SweepResult",
@@ -63,6 +67,7 @@ __all__ = [
     "load_scenario",
     "run",
     "run_experiment",
+    "sensitivity",
     "sweep",
     "validate",
     "with_changes",

@@ -6,6 +6,7 @@ takes one :class:`Settings` object for how to run."""
 from capacity.experiment.compare import ComparisonResult, compare
 from capacity.experiment.results import Result
 from capacity.experiment.runner import SUMMARY_COLUMNS, RunResult, run_experiment
+from capacity.experiment.sensitivity import SensitivityResult, sensitivity
 from capacity.experiment.settings import AUTO, Settings
 from capacity.experiment.staffing import StaffingResult, Target, least_staffing
 from capacity.experiment.statistics import confidence_interval
@@ -17,6 +18,7 @@ __all__ = [
     "ComparisonResult",
     "Result",
     "RunResult",
+    "SensitivityResult",
     "Settings",
     "StaffingResult",
     "SweepResult",
@@ -25,5 +27,6 @@ __all__ = [
     "confidence_interval",
     "least_staffing",
     "run_experiment",
+    "sensitivity",
     "sweep",
 ]

@@ -92,6 +92,8 @@ class SweepResult(Result):
         keys: each point's checkpoint key (:func:`point_key`; same order).
         row_counts: how many rows (key figures) each point has in the table (same
             order; points are consecutive in the table).
+        replication_figures: each point's key figures, replication by replication (figure
+            name -> one value per replication, in replication order; same order).
         resumed: how many points were read from checkpoints instead of being run.
         warnings: messages for people from all replications, each once; a message
             seen at some points only names them.
@@ -109,6 +111,7 @@ class SweepResult(Result):
     replications: list[int]
     keys: list[str]
     row_counts: list[int]
+    replication_figures: list[dict[str, list[float]]]
     resumed: int
     warnings: tuple[str, ...]
     started_at: dt.datetime
@@ -486,6 +489,7 @@ def sweep(
         replications=counts,
         keys=keys,
         row_counts=row_counts,
+        replication_figures=[dict(result.figures) for result in complete],
         resumed=resumed,
         warnings=_warnings(points, complete),
         started_at=started_at,

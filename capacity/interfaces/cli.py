@@ -18,6 +18,7 @@ from rich.console import Console
 from capacity.interfaces import (
     compare_cmd,
     plot_cmd,
+    sensitivity_cmd,
     staff_cmd,
     sweep_cmd,
     validate_cmd,
@@ -322,6 +323,7 @@ app.command("sweep")(sweep_cmd.sweep)
 app.command("plot")(plot_cmd.plot)
 app.command("app")(app_cmd.app)
 app.command("validate")(validate_cmd.validate)
+app.command("sensitivity")(sensitivity_cmd.sensitivity_command)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

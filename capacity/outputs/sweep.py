@@ -35,6 +35,7 @@ __all__ = [
     "plot_figure",
     "sweep_csv_text",
     "sweep_folder",
+    "toml_cell",
     "write_sweep",
 ]
 
@@ -65,7 +66,9 @@ def sweep_folder(root: Path, scenario_name: str, key: str) -> Path:
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 
-def _toml_cell(value: Any) -> Any:
+def toml_cell(value: Any) -> Any:
+    """``value`` as a CSV cell written as in TOML (``true``, ``2011-03-01``,
+    ``["a", "b"]``, ``{ dist = "fixed", value = 2 }``); a number or string as it is."""
     # Cells are written as in TOML so that sweep.csv can be given back as --points:
     # pandas would write True, a dict's repr or a list's repr, which do not read back.
     if isinstance(value, bool):
@@ -85,7 +88,7 @@ def _toml_inner(value: Any) -> str:
         return json_text(value)  # a JSON string is a valid TOML basic string
     if isinstance(value, float) and value.is_integer():
         return repr(value)  # keeps 2.0 a float when read back
-    return str(_toml_cell(value))
+    return str(toml_cell(value))
 
 
 def sweep_csv_text(table: pd.DataFrame) -> str:
@@ -95,7 +98,7 @@ def sweep_csv_text(table: pd.DataFrame) -> str:
     written = table.copy()
     for path in paths:
         if not pd.api.types.is_numeric_dtype(written[path]) or written[path].dtype == bool:
-            written[path] = written[path].map(_toml_cell).astype(object)
+            written[path] = written[path].map(toml_cell).astype(object)
     options = {key: value for key, value in CSV_OPTIONS.items() if key != "encoding"}
     buffer = io.StringIO()
     written.to_csv(buffer, **options)

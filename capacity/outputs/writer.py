@@ -187,6 +187,8 @@ def write_folder(
             shutil.rmtree(partial)
         partial.mkdir()
         for name, content in files.items():
+            # A name may hold a subfolder ("figures/x.png").
+            (partial / name).parent.mkdir(parents=True, exist_ok=True)
             _write_file(content, partial / name, CSV_LOCALES[csv_locale])
         for _ in range(_MAX_SUFFIX):
             final_id = _free_run_id(parent, run_id)

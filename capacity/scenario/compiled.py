@@ -27,6 +27,7 @@ from capacity.scenario.rules import (
     routing_warnings,
     size_problems,
     timeline_problems,
+    uncertain_problems,
 )
 from capacity.scenario.workforce import Workforce, build_workforce
 from capacity.scenario.working_days import iso_weeks, office_open_days
@@ -107,7 +108,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             :mod:`capacity.scenario.rules`); a stage runs only when the ones it builds
             on hold.
     """
-    problems = reference_problems(scenario)
+    problems = reference_problems(scenario) + uncertain_problems(scenario)
     if problems:
         raise ScenarioRuleError(problems)
     steps = {

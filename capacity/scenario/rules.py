@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from capacity.scenario.disturbance_dates import dated_disturbances
 from capacity.scenario.routing import Layout, needed_task_kinds, team_for_task
@@ -30,6 +30,7 @@ __all__ = [
     "routing_problems",
     "routing_warnings",
     "timeline_problems",
+    "uncertain_problems",
 ]
 
 MAX_USERS = 2_000_000
@@ -113,6 +114,53 @@ def reference_problems(scenario: Scenario) -> list[str]:
                     f"staff.{tname}.tasks.{j}: '{pattern}' is not '<case type>.<task>' "
                     f"(case types: *, {', '.join(case_names)}; tasks: *, {', '.join(TASKS)})"
                 )
+    return problems
+
+
+_MISSING = object()
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at dotted ``path`` in scenario data (a ``model_dump``), or a marker
+    object that is no value when the path leads nowhere."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def uncertain_problems(scenario: Scenario) -> list[str]:
+    """Each uncertain value names a value of the scenario, once, and a range is given
+    only for a number."""
+    problems: list[str] = []
+    data = scenario.model_dump(mode="python")
+    seen: set[str] = set()
+    for i, item in enumerate(scenario.uncertain):
+        where = f"uncertain.{i}.path"
+        current = value_at(data, item.path)
+        if item.path.startswith(("uncertain.", "run.")) or current is _MISSING:
+            problems.append(
+                f"{where}: '{item.path}' is not a value of this scenario (write the dotted "
+                "path of a field outside [run], as for capacity sweep)"
+            )
+            continue
+        if item.path in seen:
+            problems.append(f"{where}: '{item.path}' is listed twice")
+        seen.add(item.path)
+        if item.low is None or item.high is None:
+            continue
+        # The scenario's own value may lie outside the range: a sweep or a staffing
+        # search tries values beyond what is plausible for the office as it is.
+        if isinstance(current, bool) or not isinstance(current, int | float):
+            problems.append(
+                f"{where}: '{item.path}' is {current!r}, not a number; give its "
+                "alternatives as values instead of low and high"
+            )
     return problems
 
 

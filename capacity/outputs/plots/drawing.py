@@ -17,7 +17,14 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["caseload_figure", "png_bytes", "series_figure", "waits_figure"]
+__all__ = [
+    "caseload_figure",
+    "effects_figure",
+    "png_bytes",
+    "series_figure",
+    "tornado_figure",
+    "waits_figure",
+]
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
@@ -158,4 +165,52 @@ def waits_figure(waits: pd.DataFrame, *, title: str) -> Figure:
     axes.set_title(title)
     axes.set_ylim(bottom=0)
     axes.grid(True, axis="y", alpha=0.3)
+    return chart
+
+
+def tornado_figure(
+    bars: Sequence[tuple[str, float, float]], *, base: float, title: str, unit: str
+) -> Figure:
+    """A tornado chart: per uncertain value, a bar from the figure's lowest to its
+    highest mean over the value's range, around the line of the base; widest on top.
+
+    Args:
+        bars: (label, lowest mean, highest mean) per value, in the order to draw from
+            the top.
+        base: the figure's mean at the scenario as it is.
+        title: the chart title (say the scenario and the figure).
+        unit: the figure's unit, on the x axis.
+    """
+    chart = _figure(8.0, 1.2 + 0.45 * max(1, len(bars)))
+    axes = chart.add_subplot()
+    positions = np.arange(len(bars))[::-1]
+    for y, (_, low, high) in zip(positions, bars, strict=True):
+        left, right = min(low, base), max(high, base)
+        axes.barh(y, right - left, left=left, height=0.6, color="#4c72b0", alpha=0.8)
+    axes.axvline(base, color="black", linewidth=1, label="the scenario as it is")
+    axes.set_yticks(positions, [label for label, _, _ in bars])
+    axes.set_xlabel(unit)
+    axes.set_title(title, fontsize=10)
+    axes.legend(loc="lower right", fontsize=8)
+    return chart
+
+
+def effects_figure(effects: Sequence[tuple[str, float, float]], *, title: str, unit: str) -> Figure:
+    """Morris screening: per uncertain value, its mean absolute elementary effect (mu*)
+    as a bar with its spread (sigma) as an error bar; largest on top.
+
+    Args:
+        effects: (label, mu*, sigma) per value, in the order to draw from the top.
+        title: the chart title.
+        unit: the unit of the effects (the figure's unit per whole range).
+    """
+    chart = _figure(8.0, 1.2 + 0.45 * max(1, len(effects)))
+    axes = chart.add_subplot()
+    positions = np.arange(len(effects))[::-1]
+    means = [mu for _, mu, _ in effects]
+    spreads = [0.0 if sigma != sigma else sigma for _, _, sigma in effects]
+    axes.barh(positions, means, xerr=spreads, height=0.6, color="#4c72b0", alpha=0.8)
+    axes.set_yticks(positions, [label for label, _, _ in effects])
+    axes.set_xlabel(f"mu* (sigma as the line), {unit} per whole range")
+    axes.set_title(title, fontsize=10)
     return chart

@@ -47,6 +47,7 @@ from capacity.scenario.schema.timeline import (
     Reorganisation,
     StaffingChange,
 )
+from capacity.scenario.schema.uncertain import UncertainValue
 from capacity.scenario.vocabulary import (
     EFFORT_GROUPS,
     STAGES,
@@ -97,6 +98,7 @@ __all__ = [
     "Surge",
     "TaskName",
     "Team",
+    "UncertainValue",
     "WaitingPeriodChange",
     "Weekday",
 ]

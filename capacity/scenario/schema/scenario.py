@@ -22,6 +22,7 @@ from capacity.scenario.schema.timeline import (
     Reorganisation,
     StaffingChange,
 )
+from capacity.scenario.schema.uncertain import UncertainValue
 from capacity.scenario.strict import STRICT
 
 __all__ = ["Scenario"]
@@ -63,6 +64,11 @@ class Scenario(BaseModel):
         default_factory=list, description="Dated IT outages (no case work)."
     )
     it_downtime: ItDowntime = Field(default_factory=ItDowntime, description="Random IT outages.")
+    uncertain: list[UncertainValue] = Field(
+        default_factory=list,
+        description="Values nobody observed exactly, each with its plausible range and "
+        "why (read by capacity sensitivity; no effect on a run).",
+    )
 
     @field_validator("case_types", "streams", "staff")
     @classmethod
