@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from capacity.model.disturbances import disturbance_specs
 from capacity.model.result import FigureSpec
-from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.scenario.schema import Scenario
@@ -251,7 +250,7 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
                 "(caseworker time, missed meetings included).",
             )
         )
-    for task in TASKS:
+    for task in scenario.compiled.task_names:
         specs.append(
             f(
                 f"wait_{task}_days_mean",
@@ -269,6 +268,7 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
                 "them (P(wait) of queueing theory).",
             )
         )
+    specs += declared_work_specs(scenario)
     for reason in EXIT_REASONS:
         specs.append(
             f(
@@ -290,6 +290,40 @@ def figure_catalogue(scenario: Scenario) -> list[FigureSpec]:
     return specs
 
 
+def declared_kinds(scenario: Scenario) -> dict[str, bool]:
+    """Each declared kind of work (task name, in the order first declared) -> whether
+    some case type gives it a deadline."""
+    kinds: dict[str, bool] = {}
+    for ct in scenario.case_types.values():
+        for kind in ct.work:
+            kinds[kind.name] = kinds.get(kind.name, False) or kind.deadline_days is not None
+    return kinds
+
+
+def declared_work_specs(scenario: Scenario) -> list[FigureSpec]:
+    """The figures of the declared kinds of work: how often each arose, and the share
+    started within its deadline."""
+    specs = []
+    for name, deadline in declared_kinds(scenario).items():
+        specs.append(
+            FigureSpec(
+                f"{name}_per_week",
+                "tasks per week",
+                f"Pieces of {name} work that arose in the window, per week.",
+            )
+        )
+        if deadline:
+            specs.append(
+                FigureSpec(
+                    f"{name}_within_deadline_share",
+                    "share",
+                    f"Of the pieces of {name} work whose deadline fell in the window, the "
+                    "share a caseworker had started by it.",
+                )
+            )
+    return specs
+
+
 def cohort_years(scenario: Scenario) -> tuple[int, ...]:
     """The years of :data:`COHORT_YEARS` that fit in the observation window: a spell
     granted in the window can be followed that long only if the window is that long."""
@@ -306,7 +340,7 @@ def cohort_figure(years: int) -> str:
 def team_tasks(scenario: Scenario) -> list[tuple[str, str]]:
     """(team, task name) for every task each effective team does under some
     organisation model, teams in :attr:`~capacity.scenario.compiled.CompiledScenario.team_order`
-    and tasks in :data:`TASKS` order."""
+    and tasks in :attr:`~capacity.scenario.compiled.CompiledScenario.task_names` order."""
     done: dict[str, set[str]] = {}
     for layout in scenario.compiled.layouts.values():
         for team in layout.teams:
@@ -314,7 +348,7 @@ def team_tasks(scenario: Scenario) -> list[tuple[str, str]]:
     return [
         (name, task)
         for name in scenario.compiled.team_order
-        for task in TASKS
+        for task in scenario.compiled.task_names
         if task in done.get(name, ())
     ]
 
@@ -333,7 +367,7 @@ def timeseries_columns(scenario: Scenario) -> list[str]:
     columns = ["day", "date", "arrived_total", "exited_total", "reentered_total"]
     columns += ["users_in_office"]
     columns += [f"in_{stage}" for stage in STOCK_STAGES]
-    columns += [f"queue_{task}" for task in TASKS]
+    columns += [f"queue_{task}" for task in scenario.compiled.task_names]
     columns += [
         "aap_recipients",
         "aap_with_valid_plan_share",

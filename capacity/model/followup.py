@@ -85,6 +85,8 @@ class BenefitClock:
             office.aap_recipients += 1
             if user.plan_valid:
                 office.aap_with_plan += 1
+        if office.declared is not None:
+            office.declared.happened(user, "benefit_started")
         max_days = self._max_period_days(user)
         if max_days is not None:
             left = max_days * HOURS_PER_DAY - elapsed_hours
@@ -228,6 +230,8 @@ class BenefitClock:
     def _expire(self, user: User, generation: int) -> None:
         if not user.gone and user.plan_gen == generation:
             self.office.set_plan_valid(user, False)
+            if self.office.declared is not None:
+                self.office.declared.happened(user, "plan_expired")
 
     def _release_renewal(self, user: User, generation: int) -> None:
         if user.gone or user.exiting or user.plan_gen != generation:
@@ -326,6 +330,8 @@ class BenefitClock:
     def _card_flagged(self, user: User) -> None:
         if user.gone or user.exiting:
             return
+        if self.office.declared is not None:
+            self.office.declared.happened(user, "meldekort_flag")
         follow = user.ct.follow_up
         deadline = self.env.now + follow.extra_contact_deadline_days * HOURS_PER_DAY
         if user.owner is not None and user.in_follow_up:

@@ -29,6 +29,7 @@ from capacity.model.catalogue import (
     STOCK_STAGES,
     cohort_figure,
     cohort_years,
+    declared_kinds,
     team_tasks,
     timeseries_columns,
 )
@@ -36,7 +37,6 @@ from capacity.model.disturbances import disturbance_figures
 from capacity.model.office import DECISION_TARGET_DAYS
 from capacity.model.result import CASELOAD_COLUMNS
 from capacity.model.survival import kaplan_meier
-from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.model.office import Office, Records, TeamState
@@ -109,7 +109,7 @@ class Snapshots:
         office = self.office
         in_stage = office.in_stage
         stocks = [in_stage.get(stage, 0) for stage in STOCK_STAGES]
-        queues = [office.queued[task] for task in TASKS]
+        queues = [office.queued[task] for task in office.scenario.compiled.task_names]
         recipients = office.aap_recipients
         share = office.aap_with_plan / recipients if recipients else math.nan
         # Teams and members change with staffing changes and reorganisations: read them now.
@@ -170,7 +170,8 @@ def timeseries_frame(office: Office, snapshots: Snapshots) -> pd.DataFrame:
             util = team.busy_hours[:days] / team.duty_hours[:days]
         frame[f"utilisation_{team.name}"] = np.where(team.duty_hours[:days] > 0, util, np.nan)
     int_cols = ["day", "arrived_total", "exited_total", "reentered_total", "users_in_office"]
-    int_cols += [f"in_{s}" for s in STOCK_STAGES] + [f"queue_{t}" for t in TASKS]
+    int_cols += [f"in_{s}" for s in STOCK_STAGES]
+    int_cols += [f"queue_{t}" for t in scenario.compiled.task_names]
     int_cols += [
         "aap_recipients",
         "overdue_contacts",
@@ -286,7 +287,14 @@ def key_figures(office: Office, timeseries: pd.DataFrame) -> dict[str, float]:
         figures[f"utilisation_{team.name}"] = (
             float(team.busy_hours[first:last].sum() / duty) if duty > 0 else math.nan
         )
-    for task in TASKS:
+    for name, deadline in declared_kinds(office.scenario).items():
+        figures[f"{name}_per_week"] = rec.released.get(name, 0) / weeks
+        if deadline:
+            due = rec.deadline_due.get(name, 0)
+            figures[f"{name}_within_deadline_share"] = (
+                1.0 - rec.deadline_late.get(name, 0) / due if due else math.nan
+            )
+    for task in office.scenario.compiled.task_names:
         waits = rec.waits[task]
         figures[f"wait_{task}_days_mean"] = waits.mean()
         figures[f"wait_{task}_days_p90"] = waits.quantile(0.9)

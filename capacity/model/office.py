@@ -40,6 +40,7 @@ from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.model.attendance import Attendance
+    from capacity.model.declared_work import DeclaredWork
     from capacity.scenario.routing import Layout
     from capacity.scenario.schema import Scenario
 
@@ -77,11 +78,17 @@ class Records:
     ``t0`` are not kept. Durations are in days. Only ``events``, kept on request, grows
     with the events."""
 
-    def __init__(self, t0: float, record_events: bool):
+    def __init__(self, t0: float, record_events: bool, task_names: tuple[str, ...] = TASKS):
         self.t0 = t0
         """Start of the observation window, hours."""
-        self.waits = {t: Tally(positive_above=WAITED_DAYS) for t in TASKS}
+        self.waits = {t: Tally(positive_above=WAITED_DAYS) for t in task_names}
         """task name -> waits (days) of the tasks started in the window."""
+        self.released: dict[str, int] = {}
+        """Declared kind of work (task name) -> pieces that arose in the window."""
+        self.deadline_due: dict[str, int] = {}
+        """Declared kind of work -> pieces whose deadline fell in the window ..."""
+        self.deadline_late: dict[str, int] = {}
+        """... and of them those not started by it."""
         self.decision_days = Tally(thresholds=(DECISION_TARGET_DAYS,))
         """AAP claim to decision, days, per decision in the window."""
         self.processing_days = Tally(thresholds=(DECISION_TARGET_DAYS,))
@@ -131,11 +138,26 @@ class Office:
         self.scenario = scenario
         compiled = scenario.compiled
         org = scenario.organisation
-        self.priority: tuple[str, ...] = tuple(org.priority)
-        self.overdue_order: tuple[str, ...] = tuple(
-            t for t in self.priority if t in ("renewal", "follow_up")
-        )
-        self.overdue_first = org.overdue_first
+        self.priority: tuple[str, ...] = compiled.priority
+        urgent = {
+            kind.name
+            for ct in scenario.case_types.values()
+            for kind in ct.work
+            if kind.overdue_first
+        }
+        if org.overdue_first:
+            urgent |= {"renewal", "follow_up"}
+        self.overdue_order: tuple[str, ...] = tuple(t for t in self.priority if t in urgent)
+        """Task names picked before everything else when past their deadline: declared
+        kinds with ``overdue_first``, and contacts and renewals with
+        ``organisation.overdue_first``."""
+        self.loose = compiled.loose_tasks
+        """Task names whose work neither hands a user off nor puts them on a caseload."""
+        declared = [(name, kind) for name, ct in scenario.case_types.items() for kind in ct.work]
+        self.team_kinds = frozenset(f"{n}.{k.name}" for n, k in declared if k.done_by == "own_team")
+        """Declared kinds done in the shared queue of the user's caseworker's team."""
+        self.route_kinds = frozenset(f"{n}.{k.name}" for n, k in declared if k.done_by == "anyone")
+        """Declared kinds always done by the team in force for them."""
         self.cap = org.caseload_cap if org.caseload_cap is not None else math.inf
         self.handoff_hours = org.handoff_hours
         self.handover_hours = org.handover_hours_per_user
@@ -151,9 +173,8 @@ class Office:
                 if team.name in self.team_by_name:
                     continue
                 multiplier = team.switching_multiplier(org.task_switching_penalty)
-                state = TeamState(
-                    team.name, team.task_kinds, multiplier, {t: deque() for t in TASKS}
-                )
+                queues: dict[str, deque[Task]] = {t: deque() for t in compiled.task_names}
+                state = TeamState(team.name, team.task_kinds, multiplier, queues)
                 self.teams.append(state)
                 self.team_by_name[team.name] = state
         self.route: dict[str, TeamState] = {}
@@ -161,12 +182,14 @@ class Office:
         self.active_teams: list[TeamState] = []
         self.set_routing(compiled.layout_on(0))
         self.caseworkers: list[Caseworker] = []
-        self.records = Records(scenario.run.warm_up_days * HOURS_PER_DAY, record_events)
+        self.records = Records(
+            scenario.run.warm_up_days * HOURS_PER_DAY, record_events, compiled.task_names
+        )
         self.horizon_days = scenario.run.horizon_days
         self.recording = record_events
         """Whether user events are recorded (hot paths skip building their names if not)."""
         self.seq = 0
-        self.queued = dict.fromkeys(TASKS, 0)
+        self.queued = dict.fromkeys(compiled.task_names, 0)
         self.queued_released_sum = 0.0
         """Sum of the release times of queued tasks (hours): their mean age is now minus
         this over their number."""
@@ -182,6 +205,8 @@ class Office:
         self.reentered_total = 0
         self.attendance: Attendance | None = None
         """Decides missed meetings; set only when some case type has no-shows."""
+        self.declared: DeclaredWork | None = None
+        """Releases declared kinds of work; set only when some case type declares any."""
 
     def set_routing(self, layout: Layout) -> None:
         """Make the teams of ``layout`` (one organisation model's) the teams in force,
@@ -208,15 +233,23 @@ class Office:
         self.in_stage[stage] = self.in_stage.get(stage, 0) + 1
         if self.recording:
             self.log(user, "enter")
+        if self.declared is not None:
+            self.declared.entered(user, stage)
 
     # --------------------------------------------------------------------- tasks
 
     def destination(self, user: User, kind: str) -> Caseworker | TeamState:
         """The routing rule (see the module doc): where a task of ``kind`` for ``user``
         goes now, a caseworker (their personal queue) or a team (its shared queue)."""
+        if kind in self.route_kinds:
+            return self.route[kind]
         owner = user.owner
         if owner is not None and owner.employed and kind in owner.team.task_kinds:
-            if self.team_work or (self.cover and self.absent_today(owner)):
+            if (
+                self.team_work
+                or kind in self.team_kinds
+                or (self.cover and self.absent_today(owner))
+            ):
                 return owner.team
             return owner
         return self.route[kind]
@@ -234,7 +267,7 @@ class Office:
         """Append ``task`` to ``holder``'s queue and wake who can take it."""
         holder.queues[task.task].append(task)
         if isinstance(holder, TeamState):
-            self._wake_member(holder, task.task == "reception")
+            self._wake_member(holder, task.task in self.loose)
         elif holder.state == IDLE and not holder.wake.triggered:
             holder.wake.succeed()
 
@@ -248,7 +281,7 @@ class Office:
         owner = user.owner
         if (
             owner is not None
-            and task_name != "reception"
+            and task_name not in self.loose
             and target is not owner
             and target is not owner.team
         ):
@@ -259,7 +292,7 @@ class Office:
             if self.recording:
                 self.log(user, "handoff", owner.name)
         self._enqueue(task, target)
-        if user.extra_work and task_name != "reception":
+        if user.extra_work and task_name not in self.loose:
             task.work += user.extra_work
             user.extra_work = 0.0
         user.pending.add(task)
@@ -338,7 +371,7 @@ class Office:
         own = own_q[0] if own_q else None
         shared_q = cw.team.queues[name]
         shared = None
-        if not capped or name == "reception":
+        if not capped or name in self.loose:
             while shared_q and shared_q[0].state == CANCELLED:
                 shared_q.popleft()
             shared = shared_q[0] if shared_q else None
@@ -354,7 +387,7 @@ class Office:
         # Most of the six task names have nothing queued for this caseworker; skipping
         # them before the head lookups makes picking several times cheaper.
         own, shared = cw.queues, cw.team.queues
-        if self.overdue_first:
+        if self.overdue_order:
             now = self.env.now
             for name in self.overdue_order:
                 if not (own[name] or shared[name]):
@@ -379,7 +412,7 @@ class Office:
         if now >= self.records.t0:
             self.records.waits[task.task].add((now - task.released) / HOURS_PER_DAY)
         user = task.user
-        if user.owner is None and task.task != "reception" and not user.gone:
+        if user.owner is None and task.task not in self.loose and not user.gone:
             user.owner = cw
             cw.users.add(user)
         if self.recording:
@@ -525,6 +558,8 @@ class Office:
             exits = self.records.exits
             exits[reason] = exits.get(reason, 0) + 1
         del self.users_by_uid[user.uid]
+        if self.declared is not None:
+            self.declared.left(user)
 
     def new_uid(self) -> int:
         """A fresh user id (creation order)."""

@@ -12,6 +12,7 @@ import simpy
 
 from capacity.model.calendar import HOURS_PER_DAY, DutyCalendar
 from capacity.model.caseworker import Caseworker
+from capacity.model.declared_work import DeclaredWork
 from capacity.model.followup import BenefitClock
 from capacity.model.measures import (
     Snapshots,
@@ -26,7 +27,6 @@ from capacity.model.pathway import Pathways, card_anchor_hours
 from capacity.model.result import ReplicationResult
 from capacity.model.rng import make_rng, name_key
 from capacity.model.staff_changes import StaffChanges
-from capacity.scenario.vocabulary import TASKS
 
 if TYPE_CHECKING:
     from capacity.scenario.schema import Scenario
@@ -89,7 +89,7 @@ def build_office(
             plan.effective_team(index, person.hire_day)
             or plan.team_of(person.origin, person.hire_day)
         ]
-        cw = Caseworker(env, office, first_team, position, calendar, TASKS)
+        cw = Caseworker(env, office, first_team, position, calendar, compiled.task_names)
         cw.name = f"{person.origin}-{person.position + 1}"
         if person.hired:
             cw.employed = False
@@ -104,6 +104,8 @@ def build_office(
         caseworkers.append(cw)
         office.caseworkers.append(cw)
     clock = BenefitClock(office, card_anchor_hours(run.start_date), run.horizon_days * 24.0)
+    if any(ct.work for ct in scenario.case_types.values()):
+        office.declared = DeclaredWork(office, scenario, run.horizon_days * HOURS_PER_DAY)
     Pathways(office, scenario, replication, clock).start()
     for cw in office.caseworkers:
         env.process(cw.run())

@@ -26,6 +26,7 @@ from capacity.scenario.rules import (
     routing_problems,
     routing_warnings,
     size_problems,
+    task_names,
     timeline_problems,
     uncertain_problems,
 )
@@ -64,6 +65,14 @@ class CompiledScenario:
         team_order: every effective team that exists at some time, in first-seen order
             (the order of the utilisation figures and columns).
         task_kinds: case type -> the task kinds its users can generate.
+        task_names: every task name: the stages' (reception, disability, assessment,
+            plan, renewal, follow_up), then the declared kinds of work.
+        priority: the order in which a free caseworker picks task names: declared kinds
+            that ``organisation.priority`` does not list (in the order declared), then
+            ``organisation.priority``.
+        loose_tasks: task names whose work neither hands a user off nor puts them on
+            the caseload of whoever does it: reception, and declared kinds done by
+            ``anyone``.
         follow_up_kinds: the task kinds whose teams' caseloads are 'caseload per
             follow-up caseworker': follow-up of the AAP case types, or of every case
             type if none is AAP.
@@ -81,6 +90,9 @@ class CompiledScenario:
     layouts: Mapping[str, Layout]
     team_order: tuple[str, ...]
     task_kinds: Mapping[str, tuple[str, ...]]
+    task_names: tuple[str, ...]
+    priority: tuple[str, ...]
+    loose_tasks: frozenset[str]
     follow_up_kinds: frozenset[str]
     days: int
     open_days: np.ndarray
@@ -128,6 +140,10 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
 
     team_order = tuple(dict.fromkeys(t.name for lay in layouts.values() for t in lay.teams))
     kinds = {name: tuple(needed_task_kinds(name, ct)) for name, ct in scenario.case_types.items()}
+    names = task_names(scenario)
+    listed = scenario.organisation.priority
+    declared = [kind for ct in scenario.case_types.values() for kind in ct.work]
+    loose = {"reception", *(k.name for k in declared if k.done_by == "anyone")}
     aap_kinds = {f"{n}.follow_up" for n, ct in scenario.case_types.items() if ct.aap}
     days = scenario.run.horizon_days + 1
     return CompiledScenario(
@@ -135,6 +151,9 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         layouts=layouts,
         team_order=team_order,
         task_kinds=kinds,
+        task_names=names,
+        priority=(*(n for n in names if n not in listed), *listed),
+        loose_tasks=frozenset(loose),
         follow_up_kinds=frozenset(aap_kinds or {f"{n}.follow_up" for n in scenario.case_types}),
         days=days,
         open_days=_frozen(office_open_days(scenario.calendar, scenario.run, days)),

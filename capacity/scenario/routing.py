@@ -66,7 +66,8 @@ class Layout:
 
 
 def needed_task_kinds(name: str, case_type: CaseType) -> list[str]:
-    """Task kinds the users of one case type can generate, in :data:`TASKS` order."""
+    """Task kinds the users of one case type can generate: its stages' in :data:`TASKS`
+    order, then its declared kinds of work in the order declared."""
     stages = set(case_type.stages)
     benefit_started = bool(stages & {"plan", "follow_up"})
     needed = set()
@@ -85,7 +86,8 @@ def needed_task_kinds(name: str, case_type: CaseType) -> list[str]:
         follow.exit_per_year.disability > 0 or follow.at_max_period.disability_share > 0
     ):
         needed.add("disability")
-    return [f"{name}.{task}" for task in TASKS if task in needed]
+    declared = [kind.name for kind in case_type.work]
+    return [f"{name}.{task}" for task in (*TASKS, *declared) if task in needed or task in declared]
 
 
 def _configured_kinds(team: Team, all_kinds: list[str]) -> frozenset[str]:

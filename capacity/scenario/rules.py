@@ -29,6 +29,7 @@ __all__ = [
     "reference_problems",
     "routing_problems",
     "routing_warnings",
+    "task_names",
     "timeline_problems",
     "uncertain_problems",
 ]
@@ -105,16 +106,51 @@ def reference_problems(scenario: Scenario) -> list[str]:
                 f"(this group is in '{group.stage}'; users before follow-up have no plan yet)"
             )
 
+    names = task_names(scenario)
     for tname, team in scenario.staff.items():
         for j, pattern in enumerate(team.tasks):
             head, dot, task = pattern.partition(".")
-            bad_task = task != "*" and task not in TASKS
+            bad_task = task != "*" and task not in names
             if not dot or bad_task or (head != "*" and head not in scenario.case_types):
                 problems.append(
                     f"staff.{tname}.tasks.{j}: '{pattern}' is not '<case type>.<task>' "
-                    f"(case types: *, {', '.join(case_names)}; tasks: *, {', '.join(TASKS)})"
+                    f"(case types: *, {', '.join(case_names)}; tasks: *, {', '.join(names)})"
+                )
+    for j, name in enumerate(scenario.organisation.priority):
+        if name not in names:
+            problems.append(
+                f"organisation.priority.{j}: '{name}' is neither a stage's task nor a kind of "
+                f"work a case type declares (tasks: {', '.join(names)})"
+            )
+    first: dict[str, tuple[str, str, bool]] = {}
+    for name, ct in scenario.case_types.items():
+        for j, kind in enumerate(ct.work):
+            path = f"case_types.{name}.work.{j}"
+            seen = first.setdefault(kind.name, (path, kind.done_by, kind.overdue_first))
+            if seen[1:] != (kind.done_by, kind.overdue_first):
+                problems.append(
+                    f"{path}: '{kind.name}' is declared at {seen[0]} too, with another "
+                    "done_by or overdue_first; one name is one queue, so they must agree"
+                )
+            if kind.arises == "at_stage" and kind.stage not in ct.stages:
+                problems.append(
+                    f"{path}.stage: '{kind.stage}' is not a stage of case type '{name}' "
+                    f"(allowed: {', '.join(ct.stages)})"
+                )
+            outside = [s for s in kind.during if s not in ct.stages]
+            if kind.arises in ("every", "per_user") and outside:
+                problems.append(
+                    f"{path}.during: {outside} are not stages of case type '{name}' "
+                    f"(allowed: {', '.join(ct.stages)})"
                 )
     return problems
+
+
+def task_names(scenario: Scenario) -> tuple[str, ...]:
+    """Every task name of the scenario: the stages' (:data:`TASKS`), then each kind of
+    work a case type declares, in the order first declared."""
+    declared = [kind.name for ct in scenario.case_types.values() for kind in ct.work]
+    return (*TASKS, *dict.fromkeys(declared))
 
 
 _MISSING = object()

@@ -48,6 +48,7 @@ from capacity.scenario.schema.timeline import (
     StaffingChange,
 )
 from capacity.scenario.schema.uncertain import UncertainValue
+from capacity.scenario.schema.work import StateFactors, WorkKind
 from capacity.scenario.vocabulary import (
     EFFORT_GROUPS,
     STAGES,
@@ -94,6 +95,7 @@ __all__ = [
     "Scenario",
     "StaffingChange",
     "StageName",
+    "StateFactors",
     "Stream",
     "Surge",
     "TaskName",
@@ -101,4 +103,5 @@ __all__ = [
     "UncertainValue",
     "WaitingPeriodChange",
     "Weekday",
+    "WorkKind",
 ]

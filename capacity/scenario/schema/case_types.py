@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from capacity.scenario.distributions import Distribution, Exponential, Fixed, Lognormal
 from capacity.scenario.schema.base import SHARE_TOLERANCE, dates_in_order, number_as_fixed
+from capacity.scenario.schema.work import WorkKind
 from capacity.scenario.strict import STRICT
 from capacity.scenario.vocabulary import (
     EFFORT_GROUPS,
@@ -568,6 +569,21 @@ class CaseType(BaseModel):
     reentry: Reentry = Field(
         default_factory=Reentry, description="Users who come back as new claimants."
     )
+    work: list[WorkKind] = Field(
+        default_factory=list,
+        description="Kinds of work declared beside the stages' own (requests users make, "
+        "meetings at an interval, work on an event); see capacity.scenario.schema.work. "
+        "Default none.",
+    )
+
+    @field_validator("work")
+    @classmethod
+    def _distinct_work(cls, work: list[WorkKind]) -> list[WorkKind]:
+        names = [kind.name for kind in work]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"each kind of work may be declared once (twice: {twice})")
+        return work
 
     @field_validator("stages")
     @classmethod

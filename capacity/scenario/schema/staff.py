@@ -9,12 +9,12 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from capacity.scenario.distributions import Distribution
 from capacity.scenario.strict import STRICT
-from capacity.scenario.vocabulary import TASKS, OrganisationModel, TaskName
+from capacity.scenario.vocabulary import TASKS, OrganisationModel
 
 __all__ = ["Organisation", "Team"]
 
 
-def _all_tasks() -> list[TaskName]:
+def _all_tasks() -> list[str]:
     return ["reception", "disability", "assessment", "plan", "renewal", "follow_up"]
 
 
@@ -106,12 +106,14 @@ class Organisation(BaseModel):
         le=40,
         description="Coordination hours added when a user is handed to another team (assumption).",
     )
-    priority: list[TaskName] = Field(
+    priority: list[str] = Field(
         default_factory=_all_tasks,
-        description="Order in which a free caseworker picks task kinds; every task must be "
-        "listed once. Default: reception, disability, assessment, plan, renewal, "
-        "follow_up (new claims first). Within a kind: first released, first served; "
-        "then the caseworker's own users before the team's shared queue.",
+        description="Order in which a free caseworker picks task kinds; each stage task "
+        "must be listed once, and declared kinds of work may be (those not listed are "
+        "picked before everything else, in the order declared). Default: reception, "
+        "disability, assessment, plan, renewal, follow_up (new claims first). Within a "
+        "kind: first released, first served; then the caseworker's own users before the "
+        "team's shared queue.",
     )
     overdue_first: bool = Field(
         default=False,
@@ -161,8 +163,13 @@ class Organisation(BaseModel):
     @field_validator("priority")
     @classmethod
     def _complete(cls, order: list[str]) -> list[str]:
-        if sorted(order) != sorted(TASKS):
-            raise ValueError(f"priority must list each of {list(TASKS)} once (given {order})")
+        stages = [name for name in order if name in TASKS]
+        twice = sorted({name for name in order if order.count(name) > 1})
+        if sorted(stages) != sorted(TASKS) or twice:
+            raise ValueError(
+                f"priority must list each of {list(TASKS)} once, and may list declared kinds "
+                f"of work once each (given {order})"
+            )
         return order
 
     @model_validator(mode="after")
