@@ -55,6 +55,8 @@ PINS: dict[str, tuple[str, dict[str, Any]]] = {
         "office_2011_steady",
         {"run.horizon_days": 1100, "run.warm_up_days": 600},
     ),
+    # A caseload service built from declared work only, shortened.
+    "debt_counselling": ("debt_counselling", {"run.horizon_days": 200, "run.warm_up_days": 100}),
     # The queueing checks, shortened.
     "mmc_check": ("mmc_check", {"run.horizon_days": 120}),
     "tandem_check": ("tandem_check", {"run.horizon_days": 120}),

@@ -182,3 +182,30 @@ def test_the_declared_work_is_checked() -> None:
     data["organisation"]["priority"] = data["organisation"]["priority"][:-1]
     with pytest.raises(ScenarioError, match="must agree"):
         parse_scenario(data)
+
+
+def test_a_service_described_without_code_of_its_own() -> None:
+    """The bundled debt-counselling service runs from its file alone: no module of the
+    package names it or its kinds of work, and its counsellors spend their time on
+    exactly the declared work (the stage brings none)."""
+    from pathlib import Path
+
+    import capacity
+
+    package = Path(capacity.__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in package.rglob("*.py")]
+    for word in ("debt", "counselling", "intake"):
+        assert not [s for s in sources if word in s], word
+    scenario = capacity.with_changes(
+        capacity.load_scenario("debt_counselling"),
+        {"run.horizon_days": 120, "run.warm_up_days": 60},
+    )
+    f = run_replication(scenario, 0).figures
+    assert f["work_hours_per_week_counsellors_follow_up"] == 0.0
+    assert f["work_hours_per_week_counsellors_renewal"] == 0.0
+    declared = sum(
+        f[f"work_hours_per_week_counsellors_{name}"]
+        for name in ("intake", "counselling", "debt_request")
+    )
+    assert declared > 0
+    assert 0 <= f["debt_request_within_deadline_share"] <= 1

@@ -262,7 +262,10 @@ class BenefitClock:
         if age_hours is not None:
             if owner is None or owner.team is not team:
                 office.assign(user, team)
-            self._schedule_contact(user, self.env.now + max(0.0, interval - age_hours))
+            if follow.regular_contacts:
+                self._schedule_contact(user, self.env.now + max(0.0, interval - age_hours))
+        elif not follow.regular_contacts:
+            pass  # the stage's work is only what the case type declares
         elif owner is None or owner.team is not team:
             deadline = self.env.now + follow.extra_contact_deadline_days * HOURS_PER_DAY
             self._release_contact(user, deadline, regular=True)

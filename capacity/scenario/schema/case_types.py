@@ -275,6 +275,13 @@ class FollowUp(BaseModel):
     """Follow-up (oppfølging): contacts, employment status cards, exits."""
 
     model_config = STRICT
+    regular_contacts: bool = Field(
+        default=True,
+        description="Hold the regular follow-up contacts (and the first contact on arrival "
+        "in follow-up). False: this stage brings no contacts of its own, and its work is "
+        "what the case type declares (see work), as for a service other than AAP "
+        "follow-up. Default true.",
+    )
     contact_interval_days: dict[EffortGroup, float] = Field(
         default_factory=_default_intervals,
         description="Days from one follow-up contact to the next, per effort group, "
