@@ -66,7 +66,7 @@ def test_one_at_a_time_changes_are_exact() -> None:
     assert table["change_ci_high"].tolist() == pytest.approx(table["change"].tolist())
     assert (table["replications"] == 2).all()
     assert result.lines() == [
-        f"wait_reception_days_mean depends most on {WORK['path']} (up to {0.5 / HOURS:.3g} days)"
+        f"wait_reception_days_mean depends most on {WORK['path']} (a swing of {1 / HOURS:.3g} days)"
     ]
 
 
@@ -96,7 +96,9 @@ def test_the_uncertain_list_is_checked() -> None:
         ({**WORK, "path": "case_types.x.nothing.value"}, "not a value of this scenario"),
         ({**WORK, "path": "organisation.model"}, "not a number"),
         ({**WORK, "values": [1.0, 2.0]}, "not both"),
-        ({**WORK, "low": None, "high": None}, "not both"),
+        ({**WORK, "low": None, "high": None}, "or values"),
+        ({**WORK, "low": None, "high": None, "values": [1.0, 1.0]}, "listed once"),
+        ({**WORK, "path": "run.seed"}, "how to run"),
         ({**WORK, "low": 2.0, "high": 1.0}, "low < high"),
     ]
     for entry, message in bad:
@@ -149,3 +151,33 @@ def test_the_command_writes_its_table_charts_and_manifest(tmp_path: Path) -> Non
     assert refused.exit_code == 2
     assert "lists no uncertain values" in refused.output
     assert not (tmp_path / "o2").exists()
+
+
+def test_ends_the_scenario_refuses_are_named_before_anything_runs() -> None:
+    """A range whose high end the scenario refuses (a case-work share of 1.5), and a
+    whole-number value given ends that are not whole, are refused naming the entry."""
+    share = {**WORK, "path": "staff.desk.case_work_share", "low": 0.5, "high": 1.5}
+    with pytest.raises(
+        ScenarioError, match=r"uncertain\.0 \(staff\.desk\.case_work_share = 1\.5\)"
+    ):
+        capacity.sensitivity(parse_scenario(_desk([share])))
+    half = {**WORK, "path": "staff.desk.headcount", "low": 0.5, "high": 2.0}
+    with pytest.raises(ScenarioError, match="whole-number ends"):
+        parse_scenario(_desk([half]))
+
+
+def test_defaults_leave_out_aap_figures_where_there_is_no_aap() -> None:
+    """The desk has no AAP case type: the default figures are those that apply to it; a
+    figure asked for twice is examined once."""
+    scenario = parse_scenario(_desk([WORK]))
+    result = capacity.sensitivity(scenario)
+    assert result.figures == (
+        "caseload_follow_up_mean",
+        "follow_up_contacts_overdue_share",
+        "backlog_age_days_mean",
+    )
+    twice = capacity.sensitivity(
+        scenario, figures=["wait_reception_days_mean", "wait_reception_days_mean"]
+    )
+    assert twice.figures == ("wait_reception_days_mean",)
+    assert len(twice.summary) == 2

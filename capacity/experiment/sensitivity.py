@@ -46,7 +46,7 @@ from capacity.outputs.sensitivity import (
     ONE_AT_A_TIME_COLUMNS,
     write_sensitivity,
 )
-from capacity.scenario import Scenario, ScenarioError
+from capacity.scenario import Scenario, ScenarioError, with_changes
 from capacity.scenario.rules import value_at
 from capacity.scenario.schema import UncertainValue
 
@@ -64,10 +64,12 @@ SENSITIVITY_FIGURES: tuple[str, ...] = (
     "aap_with_valid_plan_share",
     "caseload_follow_up_mean",
     "follow_up_contacts_overdue_share",
-    "wait_renewal_days_mean",
+    "backlog_age_days_mean",
     "aap_decision_days_mean",
 )
-"""Figures whose sensitivity is shown by default (those the scenario has)."""
+"""Figures whose sensitivity is shown by default: the AAP ones only where a case type is
+AAP. (Waits count only the tasks that start, so a starved kind of work shows a short wait;
+the backlog's age counts the work still waiting.)"""
 
 _MORRIS_STREAM = 0x4D6F72726973  # "Morris": its own random stream, apart from the model's
 
@@ -80,6 +82,7 @@ class SensitivityResult(Result):
         scenario: the scenario as run (the base), with its ``uncertain`` values.
         settings: how every point was run.
         method: ``one-at-a-time`` or ``morris``.
+        options: the Morris ``trajectories`` and ``levels`` (empty one at a time).
         figures: the key figures examined.
         summary: one at a time: one row per uncertain value, value tried and figure
             (:data:`~capacity.outputs.sensitivity.ONE_AT_A_TIME_COLUMNS`): the value,
@@ -97,6 +100,7 @@ class SensitivityResult(Result):
     scenario: Scenario
     settings: Settings
     method: str
+    options: dict[str, int]
     figures: tuple[str, ...]
     summary: pd.DataFrame
     runs: SweepResult
@@ -111,21 +115,31 @@ class SensitivityResult(Result):
         )
 
     def lines(self) -> list[str]:
-        """For each figure, the value it depends on most."""
+        """For each figure that moves at all, the value it depends on most: the widest
+        swing one at a time (as the tornado chart's top bar), the largest mu* by Morris."""
         lines = []
         for figure in self.figures:
             rows = self.summary[self.summary["figure"] == figure]
             if rows.empty:
                 continue
             if self.method == "morris":
-                top = rows.loc[rows["mu_star"].idxmax()] if rows["mu_star"].notna().any() else None
-                what = None if top is None else f"mu* {top['mu_star']:.3g}"
+                ranked = rows["mu_star"].dropna()
+                if ranked.empty or ranked.max() <= 0:
+                    continue
+                top = rows.loc[ranked.idxmax()]
+                lines.append(
+                    f"{figure} depends most on {top['path']} (mu* {top['mu_star']:.3g} "
+                    f"{top['unit']} per whole range)"
+                )
             else:
-                swing = rows.groupby("path")["change"].agg(lambda c: c.abs().max())
-                top = rows[rows["path"] == swing.idxmax()].iloc[0] if swing.notna().any() else None
-                what = None if top is None else f"up to {swing.max():.3g} {top['unit']}"
-            if top is not None:
-                lines.append(f"{figure} depends most on {top['path']} ({what})")
+                swings = swing_widths(rows)
+                if swings.empty or not swings.max() > 0:
+                    continue
+                path = str(swings.idxmax())
+                unit = rows["unit"].iloc[0]
+                lines.append(
+                    f"{figure} depends most on {path} (a swing of {swings.max():.3g} {unit})"
+                )
         return lines
 
     def save(
@@ -135,6 +149,17 @@ class SensitivityResult(Result):
         chart per figure, ``manifest.json``) as ``capacity sensitivity`` does and return
         it (see :func:`capacity.outputs.sensitivity.write_sensitivity`)."""
         return write_sensitivity(self, Path(folder), run_id=run_id, command=command)
+
+
+def swing_widths(rows: pd.DataFrame) -> pd.Series:
+    """Per uncertain value (path), the width of the swing of one figure one at a time:
+    the highest minus the lowest mean over the scenario as it is and the values tried;
+    widest first."""
+    base = float(rows["base_mean"].iloc[0])
+    widths = rows.groupby("path", sort=False)["mean"].agg(
+        lambda means: max(base, *means) - min(base, *means)
+    )
+    return widths.sort_values(ascending=False, na_position="last")
 
 
 def _numeric(item: UncertainValue) -> bool:
@@ -298,6 +323,26 @@ def _morris_table(
     return pd.DataFrame(rows, columns=list(MORRIS_COLUMNS))
 
 
+def _check_settings(scenario: Scenario) -> None:
+    """Every end of every range and every alternative must make a valid scenario: a
+    ScenarioError names each entry that does not."""
+    data = scenario.model_dump(mode="python")
+    problems = []
+    for i, item in enumerate(scenario.uncertain):
+        tried = [item.low, item.high] if _numeric(item) else list(item.values or [])
+        current = value_at(data, item.path)
+        for value in tried:
+            if _numeric(item) and isinstance(current, int) and not isinstance(current, bool):
+                value = round(value) if value is not None else value
+            try:
+                with_changes(scenario, {item.path: value})
+            except ScenarioError as error:
+                reasons = "; ".join(p.partition(": ")[2] or p for p in error.problems)
+                problems.append(f"uncertain.{i} ({item.path} = {value!r}): {reasons}")
+    if problems:
+        raise ScenarioError("sensitivity", problems)
+
+
 def sensitivity(
     scenario: Scenario | str | Path,
     settings: Settings | None = None,
@@ -353,13 +398,16 @@ def sensitivity(
     if method == "morris" and not (2 <= levels <= 20 and levels % 2 == 0):
         problems.append(f"levels: must be an even number 2..20 (given {levels})")
     known = [spec.name for spec in figure_catalogue(base_scenario)]
-    chosen = [figures] if isinstance(figures, str) else list(figures or ())
+    chosen = [figures] if isinstance(figures, str) else list(dict.fromkeys(figures or ()))
     unknown = [f for f in chosen if f not in known]
     if unknown:
         problems.append(f"figures: unknown key figure(s) {unknown}")
     if problems:
         raise ScenarioError("sensitivity", problems)
-    chosen = chosen or [f for f in SENSITIVITY_FIGURES if f in known]
+    has_aap = any(ct.aap for ct in base_scenario.case_types.values())
+    defaults = [f for f in SENSITIVITY_FIGURES if f in known and (has_aap or "aap" not in f)]
+    chosen = chosen or defaults
+    _check_settings(base_scenario)
 
     data = base_scenario.model_dump(mode="python")
     base = {item.path: value_at(data, item.path) for item in base_scenario.uncertain}
@@ -380,6 +428,7 @@ def sensitivity(
         scenario=base_scenario,
         settings=settings,
         method=method,
+        options={"trajectories": trajectories, "levels": levels} if method == "morris" else {},
         figures=tuple(chosen),
         summary=table,
         runs=runs,

@@ -319,11 +319,11 @@ def scenarios() -> None:
 
 app.command("compare")(compare_cmd.compare)
 app.command("staff")(staff_cmd.staff)
+app.command("sensitivity")(sensitivity_cmd.sensitivity_command)
 app.command("sweep")(sweep_cmd.sweep)
 app.command("plot")(plot_cmd.plot)
 app.command("app")(app_cmd.app)
 app.command("validate")(validate_cmd.validate)
-app.command("sensitivity")(sensitivity_cmd.sensitivity_command)
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

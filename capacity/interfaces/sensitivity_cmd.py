@@ -15,7 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from capacity.experiment.sensitivity import METHODS, SensitivityResult, sensitivity
+from capacity.experiment.sensitivity import (
+    METHODS,
+    SensitivityResult,
+    sensitivity,
+    swing_widths,
+)
 from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     DEFAULT_WORKERS,
@@ -54,8 +59,7 @@ def _one_at_a_time_tables(result: SensitivityResult) -> list[Table]:
         table.add_column("Set to", justify="right", overflow="fold")
         table.add_column("Figure", justify="right", no_wrap=True)
         table.add_column("Change ± CI", justify="right", no_wrap=True)
-        swing = rows.groupby("path", sort=False)["change"].agg(lambda c: c.abs().max())
-        for path in swing.sort_values(ascending=False, na_position="last").index:
+        for path in swing_widths(rows).index:
             for row in rows[rows["path"] == path].itertuples(index=False):
                 half = (row.change_ci_high - row.change_ci_low) / 2
                 change = "n/a" if math.isnan(row.change) else f"{row.change:+.4g}"
@@ -93,8 +97,8 @@ def sensitivity_command(
         str,
         typer.Argument(
             metavar="SCENARIO",
-            help="A scenario file (.toml) or the name of a bundled scenario, with an "
-            "[[uncertain]] list of the values to vary.",
+            help="A scenario file (.toml) or the name of a bundled scenario, whose "
+            "'uncertain' list names the values to vary.",
         ),
     ] = DEFAULT_SCENARIO,
     figure: Annotated[
@@ -102,7 +106,8 @@ def sensitivity_command(
         typer.Option(
             "--figure",
             help="A key figure to examine (repeat for several). Default: the share with a "
-            "plan, the caseload, overdue contacts, the renewal wait and the decision time.",
+            "plan, the caseload, overdue contacts, the age of the backlog and the decision "
+            "time (the AAP figures only where there is AAP).",
             show_default=False,
         ),
     ] = None,
@@ -117,11 +122,22 @@ def sensitivity_command(
     ] = "one-at-a-time",
     trajectories: Annotated[
         int,
-        typer.Option("--trajectories", min=2, max=1000, help="With --method morris: paths."),
+        typer.Option(
+            "--trajectories",
+            min=2,
+            max=1000,
+            help="With --method morris: random paths through the ranges, each one point "
+            "more than there are values with a range.",
+        ),
     ] = 10,
     levels: Annotated[
         int,
-        typer.Option("--levels", min=2, max=20, help="With --method morris: grid levels (even)."),
+        typer.Option(
+            "--levels",
+            min=2,
+            max=20,
+            help="With --method morris: grid levels per range, an even number.",
+        ),
     ] = 4,
     replications: Annotated[
         int | None,
@@ -145,7 +161,7 @@ def sensitivity_command(
 ) -> None:
     """Show how much the headline figures depend on the values nobody observed.
 
-    Each value in the scenario's [[uncertain]] list (calibrated or assumed, with the
+    Each value in the scenario's 'uncertain' list (calibrated or assumed, with the
     range it may lie in and why) is moved over its range with the same users and work
     (the scenario's seed), and the change of each figure is measured with its 95 %
     uncertainty range. Saves sensitivity.csv, a chart per figure and a manifest.

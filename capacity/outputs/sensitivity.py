@@ -99,12 +99,17 @@ def sensitivity_chart(result: SensitivityResult, figure: str) -> bytes:
     return png_bytes(tornado_figure(bars, base=base, title=title, unit=unit))
 
 
-def _manifest(result: SensitivityResult, command: str, files: list[str]) -> dict[str, Any]:
+def _manifest(
+    result: SensitivityResult, run_id: str, command: str, files: list[str]
+) -> dict[str, Any]:
     scenario = result.scenario
     return {
+        "run_id": run_id,
         "kind": "sensitivity",
+        "scenario_name": scenario.run.name,
         "command": command,
         "method": result.method,
+        **result.options,
         "figures": list(result.figures),
         "uncertain": [item.model_dump(mode="json") for item in scenario.uncertain],
         "points": len(result.runs.points),
@@ -146,5 +151,5 @@ def write_sensitivity(
         files,
         Path(out_dir) / result.scenario.run.name,
         base,
-        manifest=lambda _id: _manifest(result, command, list(files)),
+        manifest=lambda final_id: _manifest(result, final_id, command, list(files)),
     )

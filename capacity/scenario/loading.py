@@ -47,6 +47,8 @@ class ScenarioError(ValueError):
         lines = "\n".join(f"  - {p}" for p in problems)
         if source == "settings":
             heading = "invalid settings"
+        elif source == "sensitivity":
+            heading = "cannot analyse the sensitivity"
         else:
             heading = f"invalid {'option' if source.startswith('--') else 'scenario'} {source}"
         super().__init__(f"{heading}:\n{lines}")

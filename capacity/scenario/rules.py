@@ -179,7 +179,13 @@ def uncertain_problems(scenario: Scenario) -> list[str]:
     for i, item in enumerate(scenario.uncertain):
         where = f"uncertain.{i}.path"
         current = value_at(data, item.path)
-        if item.path.startswith(("uncertain.", "run.")) or current is _MISSING:
+        if item.path.startswith("run."):
+            problems.append(
+                f"{where}: '{item.path}' says how to run, not what the office is; [run] "
+                "values cannot be uncertain"
+            )
+            continue
+        if item.path.startswith("uncertain.") or current is _MISSING:
             problems.append(
                 f"{where}: '{item.path}' is not a value of this scenario (write the dotted "
                 "path of a field outside [run], as for capacity sweep)"
@@ -196,6 +202,13 @@ def uncertain_problems(scenario: Scenario) -> list[str]:
             problems.append(
                 f"{where}: '{item.path}' is {current!r}, not a number; give its "
                 "alternatives as values instead of low and high"
+            )
+        elif isinstance(current, int) and not (
+            float(item.low).is_integer() and float(item.high).is_integer()
+        ):
+            problems.append(
+                f"uncertain.{i}: '{item.path}' is a whole number; give whole-number ends "
+                f"(given {item.low:g} .. {item.high:g})"
             )
     return problems
 

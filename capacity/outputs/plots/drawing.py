@@ -209,7 +209,15 @@ def effects_figure(effects: Sequence[tuple[str, float, float]], *, title: str, u
     positions = np.arange(len(effects))[::-1]
     means = [mu for _, mu, _ in effects]
     spreads = [0.0 if sigma != sigma else sigma for _, _, sigma in effects]
-    axes.barh(positions, means, xerr=spreads, height=0.6, color="#4c72b0", alpha=0.8)
+    # sigma drawn to the right only: an effect's size is never below 0.
+    axes.barh(
+        positions,
+        means,
+        xerr=[[0.0] * len(spreads), spreads],
+        height=0.6,
+        color="#4c72b0",
+        alpha=0.8,
+    )
     axes.set_yticks(positions, [label for label, _, _ in effects])
     axes.set_xlabel(f"mu* (sigma as the line), {unit} per whole range")
     axes.set_title(title, fontsize=10)

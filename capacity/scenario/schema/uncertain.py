@@ -57,8 +57,12 @@ class UncertainValue(BaseModel):
     @model_validator(mode="after")
     def _range_or_values(self) -> UncertainValue:
         ranged = self.low is not None or self.high is not None
-        if ranged == (self.values is not None):
+        if ranged and self.values is not None:
             raise ValueError("give either low and high (a number's range) or values, not both")
+        if not ranged and self.values is None:
+            raise ValueError("give low and high (a number's range) or values (the alternatives)")
+        if self.values is not None and len({repr(v) for v in self.values}) != len(self.values):
+            raise ValueError("each alternative in values may be listed once")
         if ranged and (self.low is None or self.high is None or not self.low < self.high):
             raise ValueError(f"needs low < high (given low {self.low}, high {self.high})")
         return self
