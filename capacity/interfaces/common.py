@@ -31,6 +31,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_USAGE",
     "EXIT_WRITE_FAILED",
+    "PointReplicationsOption",
     "SchedulerOption",
     "WorkersOption",
     "check_out_folder",
@@ -101,6 +102,18 @@ WorkersOption = Annotated[
     ),
 ]
 """The --workers option every simulating command takes."""
+
+PointReplicationsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        min=1,
+        max=10_000,
+        help="Replications at each point. Default: the number in the scenario.",
+        show_default=False,
+    ),
+]
+"""The --replications option of the commands that run many points (sweep, sensitivity)."""
 
 SchedulerOption = Annotated[
     str | None,

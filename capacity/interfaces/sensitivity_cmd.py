@@ -25,6 +25,7 @@ from capacity.interfaces.common import (
     DEFAULT_SCENARIO,
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
+    PointReplicationsOption,
     SchedulerOption,
     WorkersOption,
     check_out_folder,
@@ -139,16 +140,7 @@ def sensitivity_command(
             help="With --method morris: grid levels per range, an even number.",
         ),
     ] = 4,
-    replications: Annotated[
-        int | None,
-        typer.Option(
-            "--replications",
-            min=1,
-            max=10_000,
-            help="Replications at each point. Default: the number in the scenario.",
-            show_default=False,
-        ),
-    ] = None,
+    replications: PointReplicationsOption = None,
     workers: WorkersOption = DEFAULT_WORKERS,
     scheduler: SchedulerOption = None,
     out: Annotated[

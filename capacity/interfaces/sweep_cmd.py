@@ -27,6 +27,7 @@ from capacity.interfaces.common import (
     DEFAULT_WORKERS,
     EXIT_INTERRUPTED,
     EXIT_WRITE_FAILED,
+    PointReplicationsOption,
     SchedulerOption,
     WorkersOption,
     check_out_folder,
@@ -135,16 +136,7 @@ def sweep(
             show_default=False,
         ),
     ] = None,
-    replications: Annotated[
-        int | None,
-        typer.Option(
-            "--replications",
-            min=1,
-            max=10_000,
-            help="Replications at each point. Default: the number in the scenario.",
-            show_default=False,
-        ),
-    ] = None,
+    replications: PointReplicationsOption = None,
     workers: WorkersOption = DEFAULT_WORKERS,
     scheduler: SchedulerOption = None,
     out: Annotated[
